@@ -1,0 +1,28 @@
+//! `mclc`: the command-line front of the mcl toolchain. Thin glue over `mcl-compiler`: it parses
+//! arguments, finds files, and prints what the library returns.
+
+mod check;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// The mcl toolchain: check, format and run mgmt's mcl configuration language.
+#[derive(Parser)]
+#[command(name = "mclc", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check mcl files for errors, as a pre-commit hook or in CI.
+    Check(check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check::run(args),
+    }
+}

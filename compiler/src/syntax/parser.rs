@@ -1,0 +1,422 @@
+//! The parser: tokens → syntax tree, with error recovery and targeted messages.
+//!
+//! The grammar itself is grammar/mcl.lalrpop (compiled by build.rs). This module drives it,
+//! builds tree nodes for its actions ([`ParseCtx`]) and turns lalrpop's errors into
+//! [`Diagnostic`]s that say what was expected and, for the common mistakes, how to fix them.
+
+use crate::diagnostics::{Diagnostic, Phase, codes};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::*;
+use crate::syntax::lexer::{self, Comment, Token};
+use lalrpop_util::{ErrorRecovery, ParseError};
+use std::cell::{Cell, RefCell};
+use std::fmt;
+
+#[allow(clippy::all, unused_parens, missing_docs, dead_code)]
+mod grammar {
+    lalrpop_util::lalrpop_mod!(pub mcl, "/mcl.rs");
+}
+
+/// The parser's (unused) user error type: the lexer never fails, it emits error tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Never {}
+
+impl fmt::Display for Never {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
+type Recovery = ErrorRecovery<usize, Token, Never>;
+
+/// A parsed file: the statements, comments and every lex and parse diagnostic.
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// The file's id.
+    pub file: FileId,
+    /// The top-level statements (the file's "prog").
+    pub prog: Block,
+    /// Comments in source order.
+    pub comments: Vec<Comment>,
+    /// Lex and parse errors, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many expression ids were handed out (ids are `0..expr_count`).
+    pub expr_count: u32,
+}
+
+/// Lexes and parses one file. Never fails and never panics: problems become diagnostics and
+/// error nodes, and the tree keeps every part that parsed.
+pub fn parse(text: &str, file: FileId) -> ParsedFile {
+    let lexed = lexer::lex(text, file);
+    let mut tokens = lexed.tokens;
+    let mut diagnostics = lexed.diagnostics;
+    let end = text.len();
+    // A final statement without a newline is accepted (mgmt would reject it).
+    if tokens.last().is_none_or(|t| t.0 != Token::Newline) {
+        tokens.push((Token::Newline, Span::point(end)));
+    }
+    // Close what the file leaves open, so that a half-typed file still yields a tree.
+    for (open, span) in unclosed_brackets(&tokens).into_iter().rev() {
+        let (close, name) = match open {
+            Token::LParen => (Token::RParen, "`(`"),
+            Token::LBracket => (Token::RBracket, "`[`"),
+            _ => (Token::LBrace, "`{`"),
+        };
+        let close = if close == Token::LBrace { Token::RBrace } else { close };
+        diagnostics.push(
+            Diagnostic::error(Phase::Parse, codes::PARSE_UNEXPECTED_EOF, file, span, format!("this {name} is never closed"))
+                .with_help(format!("add the matching {} before the end of the file", close.describe())),
+        );
+        if close == Token::RBrace {
+            tokens.push((Token::Newline, Span::point(end)));
+        }
+        tokens.push((close, Span::point(end)));
+        tokens.push((Token::Newline, Span::point(end)));
+    }
+    let ctx = ParseCtx { src: text, file, tokens: &tokens, next_id: Cell::new(0), diagnostics: RefCell::new(Vec::new()) };
+    let stream = tokens.iter().map(|&(t, s)| Ok::<_, Never>((s.start as usize, t, s.end as usize)));
+    let result = grammar::mcl::ProgParser::new().parse(&ctx, stream);
+    let stmts = match result {
+        Ok(stmts) => stmts,
+        Err(error) => {
+            ctx.recovered(ErrorRecovery { error, dropped_tokens: Vec::new() });
+            Vec::new()
+        }
+    };
+    diagnostics.extend(ctx.diagnostics.into_inner());
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    diagnostics.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
+    ParsedFile {
+        file,
+        prog: Block { stmts, span: Span::new(0, end) },
+        comments: lexed.comments,
+        diagnostics,
+        expr_count: ctx.next_id.get(),
+    }
+}
+
+/// Openers left open at the end of the token stream, outermost first.
+fn unclosed_brackets(tokens: &[(Token, Span)]) -> Vec<(Token, Span)> {
+    let mut stack: Vec<(Token, Span)> = Vec::new();
+    for &(t, s) in tokens {
+        match t {
+            Token::LParen | Token::LBracket | Token::LBrace => stack.push((t, s)),
+            Token::RParen | Token::RBracket | Token::RBrace => {
+                let open = match t {
+                    Token::RParen => Token::LParen,
+                    Token::RBracket => Token::LBracket,
+                    _ => Token::LBrace,
+                };
+                // A stray closer is the parser's to report; pop only a match.
+                if let Some(pos) = stack.iter().rposition(|&(o, _)| o == open) {
+                    stack.truncate(pos);
+                }
+            }
+            _ => {}
+        }
+    }
+    stack
+}
+
+/// The head of a resource entry, before we know which kind of entry it is.
+#[doc(hidden)]
+pub enum EntryHead {
+    /// `name =>`
+    Field(Name),
+    /// `Word =>` (an edge property or `Meta`)
+    Cap(Name),
+    /// `Word:name =>` (`Meta:param`)
+    MetaParam(Name, Name),
+}
+
+/// The value side of a resource entry.
+#[doc(hidden)]
+pub struct EntryValue {
+    pub cond: Option<Expr>,
+    pub expr: Option<Expr>,
+    pub edge: Option<EdgeHalf>,
+}
+
+/// State shared by the grammar's actions: the source, id counter and parse-time diagnostics.
+#[doc(hidden)]
+pub struct ParseCtx<'a> {
+    src: &'a str,
+    file: FileId,
+    tokens: &'a [(Token, Span)],
+    next_id: Cell<u32>,
+    diagnostics: RefCell<Vec<Diagnostic>>,
+}
+
+impl<'a> ParseCtx<'a> {
+    fn error(&self, code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(Phase::Parse, code, self.file, span, message)
+    }
+
+    fn push(&self, d: Diagnostic) {
+        self.diagnostics.borrow_mut().push(d);
+    }
+
+    pub(crate) fn expr(&self, kind: ExprKind, l: usize, r: usize) -> Expr {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        Expr { id: ExprId(id), span: Span::new(l, r), kind }
+    }
+
+    pub(crate) fn name(&self, l: usize, r: usize) -> Name {
+        Name { text: self.src.get(l..r).unwrap_or("").to_string(), span: Span::new(l, r) }
+    }
+
+    pub(crate) fn cap_name(&self, l: usize, r: usize) -> Name {
+        Name { text: self.src.get(l..r).unwrap_or("").to_ascii_lowercase(), span: Span::new(l, r) }
+    }
+
+    pub(crate) fn int(&self, l: usize, r: usize) -> Expr {
+        let value = self.src.get(l..r).and_then(|s| s.parse().ok()).unwrap_or(0);
+        self.expr(ExprKind::Int(value), l, r)
+    }
+
+    pub(crate) fn float(&self, l: usize, r: usize) -> Expr {
+        let value = self.src.get(l..r).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+        self.expr(ExprKind::Float(value), l, r)
+    }
+
+    pub(crate) fn string(&self, l: usize, r: usize) -> Expr {
+        let raw = self.src.get(l + 1..r.saturating_sub(1)).unwrap_or("").to_string();
+        self.expr(ExprKind::Str(StrLit { raw, parts: None }), l, r)
+    }
+
+    pub(crate) fn binary(&self, op: BinOp, a: Expr, b: Expr, l: usize, r: usize) -> Expr {
+        self.expr(ExprKind::Binary { op, lhs: Box::new(a), rhs: Box::new(b) }, l, r)
+    }
+
+    /// `a <|> b`. Like mgmt, a `->field` at the right end of `a` takes `b` as its static default
+    /// (`$x + $s->f <|> d` is `$x + ($s->f <|> d)`); otherwise it is a runtime fallback.
+    pub(crate) fn except(&self, mut a: Expr, b: Expr, l: usize, r: usize) -> Expr {
+        match attach_field_default(&mut a, b) {
+            Ok(()) => a,
+            Err(b) => self.expr(ExprKind::Except { lhs: Box::new(a), rhs: Box::new(b) }, l, r),
+        }
+    }
+
+    pub(crate) fn lambda(&self, params: Delimited<Param>, ret: Option<TypeExpr>, body: (Expr, bool), l: usize, r: usize) -> Lambda {
+        Lambda { params, ret, body: Box::new(body.0), body_multiline: body.1, span: Span::new(l, r) }
+    }
+
+    pub(crate) fn struct_type(&self, fields: Vec<(Name, TypeExpr)>, l: usize, r: usize) -> TypeExpr {
+        for (i, (name, _)) in fields.iter().enumerate() {
+            if let Some((first, _)) = fields[..i].iter().find(|(n, _)| n.text == name.text) {
+                self.push(
+                    self.error(codes::PARSE_BAD_TYPE, name.span, format!("duplicate field `{}` in struct type", name.text))
+                        .with_label(self.file, first.span, "first declared here"),
+                );
+            }
+        }
+        TypeExpr { kind: TypeKind::Struct(fields), span: Span::new(l, r) }
+    }
+
+    pub(crate) fn func_type(&self, params: Vec<(Option<Name>, TypeExpr)>, ret: TypeExpr, l: usize, r: usize) -> TypeExpr {
+        for (i, (name, _)) in params.iter().enumerate() {
+            let Some(name) = name else { continue };
+            if let Some(first) = params[..i].iter().filter_map(|(n, _)| n.as_ref()).find(|n| n.text == name.text) {
+                self.push(
+                    self.error(codes::PARSE_BAD_TYPE, name.span, format!("duplicate argument `${}` in function type", name.text))
+                        .with_label(self.file, first.span, "first declared here"),
+                );
+            }
+        }
+        TypeExpr { kind: TypeKind::Func { params, ret: Box::new(ret) }, span: Span::new(l, r) }
+    }
+
+    pub(crate) fn entry(&self, head: EntryHead, value: EntryValue, l: usize, r: usize) -> ResEntry {
+        let span = Span::new(l, r);
+        let EntryValue { cond, expr, edge } = value;
+        let kind = match (head, expr, edge) {
+            (EntryHead::Field(name), Some(value), _) => EntryKind::Field { name, value },
+            (EntryHead::Cap(property), _, Some(target)) => EntryKind::Edge { property, target },
+            (EntryHead::Cap(word), Some(value), None) if word.text == "meta" => EntryKind::Meta { value },
+            (EntryHead::Cap(word), Some(_), None) => {
+                self.push(
+                    self.error(codes::PARSE_BAD_ENTRY, word.span, format!("`{}` is not a resource field", self.src.get(word.span.range()).unwrap_or("")))
+                        .with_help("resource fields are lower-case; an edge property (Before, Depend, Notify, Listen) takes a resource such as `File[\"/tmp/x\"]`; `Meta` takes the meta-parameter struct"),
+                );
+                EntryKind::Error
+            }
+            (EntryHead::MetaParam(word, name), Some(value), _) if word.text == "meta" => EntryKind::MetaParam { name, value },
+            (EntryHead::MetaParam(word, _), _, _) => {
+                self.push(
+                    self.error(codes::PARSE_BAD_ENTRY, word.span, format!("unknown resource entry `{}:`", self.src.get(word.span.range()).unwrap_or("")))
+                        .with_help("only `Meta:param => value` takes a colon"),
+                );
+                EntryKind::Error
+            }
+            _ => EntryKind::Error,
+        };
+        ResEntry { cond, kind, span }
+    }
+
+    pub(crate) fn stmt_error(&self, e: Recovery, l: usize, r: usize) -> Stmt {
+        let span = recovery_span(&e, l, r);
+        self.recovered(e);
+        Stmt { kind: StmtKind::Error, span }
+    }
+
+    pub(crate) fn entry_error(&self, e: Recovery, l: usize, r: usize) -> ResEntry {
+        let span = recovery_span(&e, l, r);
+        self.recovered(e);
+        ResEntry { cond: None, kind: EntryKind::Error, span }
+    }
+
+    /// Records a syntax error the parser recovered from.
+    pub(crate) fn recovered(&self, e: Recovery) {
+        if let Some(d) = self.syntax_error(e.error) {
+            self.push(d);
+        }
+    }
+
+    /// Turns one lalrpop error into a diagnostic, or `None` when the lexer already reported it.
+    fn syntax_error(&self, error: ParseError<usize, Token, Never>) -> Option<Diagnostic> {
+        match error {
+            ParseError::InvalidToken { location } => {
+                Some(self.error(codes::PARSE_UNEXPECTED, Span::point(location), "invalid token"))
+            }
+            ParseError::UnrecognizedEof { location, expected } => Some(
+                self.error(codes::PARSE_UNEXPECTED_EOF, Span::point(location), format!("unexpected end of file; expected {}", describe_expected(&expected))),
+            ),
+            ParseError::UnrecognizedToken { token: (l, token, r), expected } => self.unexpected(token, Span::new(l, r), &expected),
+            ParseError::ExtraToken { token: (l, token, r) } => {
+                Some(self.error(codes::PARSE_UNEXPECTED, Span::new(l, r), format!("unexpected {}", self.token_text(token, Span::new(l, r)))))
+            }
+            ParseError::User { error } => match error {},
+        }
+    }
+
+    fn token_text(&self, token: Token, span: Span) -> String {
+        match token {
+            Token::Newline if span.is_empty() => "end of file".to_string(),
+            Token::Newline => "end of line".to_string(),
+            Token::Integer | Token::Float | Token::Ident | Token::CapIdent => {
+                format!("`{}`", self.src.get(span.range()).unwrap_or(""))
+            }
+            Token::String => "a string".to_string(),
+            _ => token.describe().to_string(),
+        }
+    }
+
+    fn previous_token(&self, span: Span) -> Option<Token> {
+        let i = self.tokens.partition_point(|t| t.1.start < span.start);
+        i.checked_sub(1).map(|i| self.tokens[i].0)
+    }
+
+    fn unexpected(&self, token: Token, span: Span, expected: &[String]) -> Option<Diagnostic> {
+        if token == Token::Error {
+            return None; // the lexer reported it
+        }
+        let expects = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
+        let got = self.token_text(token, span);
+        let prev = self.previous_token(span);
+        let d = if prev == Some(Token::Dollar) && token.is_keyword() {
+            self.error(codes::PARSE_KEYWORD_AS_NAME, span, format!("`{}` is a keyword and can't be a variable name", self.src.get(span.range()).unwrap_or("")))
+                .with_help("choose another name; of the keywords only `map` and `collect` may be used as names")
+        } else if token.is_keyword() && expects("IDENT") && !expects("$") && token != Token::Map && token != Token::Collect {
+            self.error(codes::PARSE_KEYWORD_AS_NAME, span, format!("`{}` is a keyword and can't be used as a name here", self.src.get(span.range()).unwrap_or("")))
+                .with_help("choose another name")
+        } else if prev == Some(Token::Else) && token == Token::If {
+            self.error(codes::PARSE_ELSE_IF, span, "mcl has no `else if`")
+                .with_help("nest the condition instead: `} else { if … { … } }`")
+        } else if token == Token::EqEq && expects("=") {
+            self.error(codes::PARSE_EQUALS_IN_BIND, span, "`==` compares values; a bind uses a single `=`")
+                .with_help("write `$name = value`")
+        } else if expects(",") && matches!(token, Token::Newline | Token::RBrace | Token::RBracket | Token::RParen) && !expects("NL") {
+            self.error(codes::PARSE_MISSING_COMMA, Span::point(span.start as usize), format!("expected a trailing `,` before {got}"))
+                .with_help("every resource entry, and every item of a multi-line list, map, struct or argument list, ends with `,`")
+        } else if expects("NL") && starts_statement(token) && expected.len() <= 4 {
+            self.error(codes::PARSE_MISSING_NEWLINE, span, format!("expected a newline before {got}"))
+                .with_help("put each statement on its own line")
+        } else if expects("NL") && token == Token::RBrace && expected.len() <= 4 {
+            self.error(codes::PARSE_MISSING_NEWLINE, span, "expected a newline before `}`")
+                .with_help("a statement inside `{ … }` must end with a newline before the closing `}`")
+        } else if token == Token::Newline && span.is_empty() {
+            self.error(codes::PARSE_UNEXPECTED_EOF, span, format!("unexpected end of file; expected {}", describe_expected(expected)))
+        } else {
+            self.error(codes::PARSE_UNEXPECTED, span, format!("unexpected {got}; expected {}", describe_expected(expected)))
+        };
+        Some(d)
+    }
+}
+
+fn recovery_span(e: &Recovery, l: usize, r: usize) -> Span {
+    let start = match &e.error {
+        ParseError::UnrecognizedToken { token: (s, _, _), .. } | ParseError::ExtraToken { token: (s, _, _) } => *s,
+        ParseError::InvalidToken { location } | ParseError::UnrecognizedEof { location, .. } => *location,
+        ParseError::User { error } => match *error {},
+    };
+    let end = e.dropped_tokens.last().map_or(r, |t| t.2.max(r));
+    Span::new(start.min(l), end.max(start))
+}
+
+/// Recursively replaces the rightmost `->field` of `e` (through binary operators, `not` and
+/// `<|>`) with `->field <|> default`. Returns the default back when there is none.
+fn attach_field_default(e: &mut Expr, default: Expr) -> Result<(), Expr> {
+    let end = default.span.end;
+    let result = match &mut e.kind {
+        ExprKind::Field { .. } => {
+            let ExprKind::Field { base, field } = std::mem::replace(&mut e.kind, ExprKind::Error) else {
+                return Err(default);
+            };
+            e.kind = ExprKind::FieldOr { base, field, default: Box::new(default) };
+            Ok(())
+        }
+        ExprKind::Binary { rhs, .. } | ExprKind::Except { rhs, .. } => attach_field_default(rhs, default),
+        ExprKind::Not(inner) => attach_field_default(inner, default),
+        _ => Err(default),
+    };
+    if result.is_ok() {
+        e.span.end = end;
+    }
+    result
+}
+
+fn starts_statement(t: Token) -> bool {
+    matches!(
+        t,
+        Token::Dollar | Token::Ident | Token::CapIdent | Token::If | Token::For | Token::Forkv | Token::Func | Token::Class
+            | Token::Include | Token::Import | Token::Panic | Token::Collect
+    )
+}
+
+/// Describes lalrpop's list of expected terminals in words, folding the many tokens that can
+/// start an expression into "an expression".
+fn describe_expected(expected: &[String]) -> String {
+    let names: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).collect();
+    let expr_starts = ["true", "false", "INTEGER", "FLOAT", "STRING", "[", "{", "struct", "$", "IDENT", "func", "if", "(", "not"];
+    let mut out: Vec<String> = Vec::new();
+    let has_expr = expr_starts.iter().filter(|t| names.contains(t)).count() >= 8;
+    if has_expr {
+        out.push("an expression".to_string());
+    }
+    for n in &names {
+        if has_expr && (expr_starts.contains(n) || *n == "map" || *n == "collect") {
+            continue;
+        }
+        let word = match *n {
+            "NL" => "a newline".to_string(),
+            "IDENT" => "a name".to_string(),
+            "CAP" => "a capitalised name".to_string(),
+            "INTEGER" => "an integer".to_string(),
+            "FLOAT" => "a float".to_string(),
+            "STRING" => "a string".to_string(),
+            "ERROR" | "COMMENT" | "UNTERMINATED" => continue,
+            other => format!("`{other}`"),
+        };
+        out.push(word);
+    }
+    match out.len() {
+        0 => "something else".to_string(),
+        1 => out.remove(0),
+        n if n > 8 => format!("one of {}, …", out[..8].join(", ")),
+        _ => {
+            let last = out.pop().unwrap_or_default();
+            format!("{} or {}", out.join(", "), last)
+        }
+    }
+}
