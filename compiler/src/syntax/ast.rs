@@ -35,6 +35,13 @@ pub struct Delimited<T> {
     pub span: Span,
 }
 
+impl<T> Delimited<Box<T>> {
+    /// The same form with its items moved out of their boxes.
+    pub fn unboxed(self) -> Delimited<T> {
+        Delimited { items: self.items.into_iter().map(|b| *b).collect(), multiline: self.multiline, span: self.span }
+    }
+}
+
 /// A statement list: a whole file, or the inside of a block.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Block {

@@ -55,23 +55,29 @@ pub fn parse(text: &str, file: FileId) -> ParsedFile {
     if tokens.last().is_none_or(|t| t.0 != Token::Newline) {
         tokens.push((Token::Newline, Span::point(end)));
     }
-    // Close what the file leaves open, so that a half-typed file still yields a tree.
-    for (open, span) in unclosed_brackets(&tokens).into_iter().rev() {
-        let (close, name) = match open {
-            Token::LParen => (Token::RParen, "`(`"),
-            Token::LBracket => (Token::RBracket, "`[`"),
-            _ => (Token::LBrace, "`{`"),
-        };
-        let close = if close == Token::LBrace { Token::RBrace } else { close };
-        diagnostics.push(
-            Diagnostic::error(Phase::Parse, codes::PARSE_UNEXPECTED_EOF, file, span, format!("this {name} is never closed"))
-                .with_help(format!("add the matching {} before the end of the file", close.describe())),
-        );
-        if close == Token::RBrace {
-            tokens.push((Token::Newline, Span::point(end)));
+    // Close what the file leaves open, right after its last real token, so that a half-typed
+    // file still yields a tree and one diagnostic per unclosed bracket.
+    let unclosed = unclosed_brackets(&tokens);
+    if !unclosed.is_empty() {
+        let last_real = tokens.iter().rposition(|t| t.0 != Token::Newline).map_or(0, |i| i + 1);
+        let at = tokens.get(last_real).map_or(end, |t| t.1.start as usize);
+        let trailing = tokens.split_off(last_real);
+        for &(open, span, is_block) in unclosed.iter().rev() {
+            let close = match open {
+                Token::LParen => Token::RParen,
+                Token::LBracket => Token::RBracket,
+                _ => Token::RBrace,
+            };
+            diagnostics.push(
+                Diagnostic::error(Phase::Parse, codes::PARSE_UNEXPECTED_EOF, file, span, format!("this {} is never closed", open.describe()))
+                    .with_help(format!("add the matching {}", close.describe())),
+            );
+            if is_block {
+                tokens.push((Token::Newline, Span::point(at)));
+            }
+            tokens.push((close, Span::point(at)));
         }
-        tokens.push((close, Span::point(end)));
-        tokens.push((Token::Newline, Span::point(end)));
+        tokens.extend(trailing);
     }
     let ctx = ParseCtx { src: text, file, tokens: &tokens, next_id: Cell::new(0), diagnostics: RefCell::new(Vec::new()) };
     let stream = tokens.iter().map(|&(t, s)| Ok::<_, Never>((s.start as usize, t, s.end as usize)));
@@ -95,12 +101,16 @@ pub fn parse(text: &str, file: FileId) -> ParsedFile {
     }
 }
 
-/// Openers left open at the end of the token stream, outermost first.
-fn unclosed_brackets(tokens: &[(Token, Span)]) -> Vec<(Token, Span)> {
-    let mut stack: Vec<(Token, Span)> = Vec::new();
+/// Openers left open at the end of the token stream, outermost first, each with whether it
+/// opens a statement block or body (its closer then needs a newline before it) rather than a
+/// map literal.
+fn unclosed_brackets(tokens: &[(Token, Span)]) -> Vec<(Token, Span, bool)> {
+    let mut stack: Vec<(Token, Span, bool)> = Vec::new();
+    let mut prev = Token::Newline;
     for &(t, s) in tokens {
         match t {
-            Token::LParen | Token::LBracket | Token::LBrace => stack.push((t, s)),
+            Token::LParen | Token::LBracket => stack.push((t, s, false)),
+            Token::LBrace => stack.push((t, s, ends_expression(prev))),
             Token::RParen | Token::RBracket | Token::RBrace => {
                 let open = match t {
                     Token::RParen => Token::LParen,
@@ -108,14 +118,25 @@ fn unclosed_brackets(tokens: &[(Token, Span)]) -> Vec<(Token, Span)> {
                     _ => Token::LBrace,
                 };
                 // A stray closer is the parser's to report; pop only a match.
-                if let Some(pos) = stack.iter().rposition(|&(o, _)| o == open) {
+                if let Some(pos) = stack.iter().rposition(|&(o, _, _)| o == open) {
                     stack.truncate(pos);
                 }
             }
             _ => {}
         }
+        prev = t;
     }
     stack
+}
+
+/// True when an expression can end with this token (so a `{` after it opens a body, not a map).
+fn ends_expression(t: Token) -> bool {
+    matches!(
+        t,
+        Token::RParen | Token::RBracket | Token::RBrace | Token::Ident | Token::String | Token::Integer | Token::Float
+            | Token::True | Token::False | Token::BoolType | Token::StrType | Token::IntType | Token::FloatType
+            | Token::Variant | Token::Map | Token::Collect | Token::Else
+    )
 }
 
 /// The head of a resource entry, before we know which kind of entry it is.
@@ -227,9 +248,9 @@ impl<'a> ParseCtx<'a> {
         TypeExpr { kind: TypeKind::Func { params, ret: Box::new(ret) }, span: Span::new(l, r) }
     }
 
-    pub(crate) fn entry(&self, head: EntryHead, value: EntryValue, l: usize, r: usize) -> ResEntry {
+    pub(crate) fn entry(&self, head: EntryHead, value: Box<EntryValue>, l: usize, r: usize) -> Box<ResEntry> {
         let span = Span::new(l, r);
-        let EntryValue { cond, expr, edge } = value;
+        let EntryValue { cond, expr, edge } = *value;
         let kind = match (head, expr, edge) {
             (EntryHead::Field(name), Some(value), _) => EntryKind::Field { name, value },
             (EntryHead::Cap(property), _, Some(target)) => EntryKind::Edge { property, target },
@@ -251,7 +272,16 @@ impl<'a> ParseCtx<'a> {
             }
             _ => EntryKind::Error,
         };
-        ResEntry { cond, kind, span }
+        Box::new(ResEntry { cond, kind, span })
+    }
+
+    /// `else if …`: reported, and turned into `else { if … }`.
+    pub(crate) fn else_if(&self, nested: StmtKind, l: usize, r: usize) -> Block {
+        self.push(
+            self.error(codes::PARSE_ELSE_IF, Span::new(l, l + 2), "mcl has no `else if`")
+                .with_help("nest the condition instead: `} else { if … { … } }`"),
+        );
+        Block { stmts: vec![Stmt { kind: nested, span: Span::new(l, r) }], span: Span::new(l, r) }
     }
 
     pub(crate) fn stmt_error(&self, e: Recovery, l: usize, r: usize) -> Stmt {
@@ -320,19 +350,19 @@ impl<'a> ParseCtx<'a> {
         } else if token.is_keyword() && expects("IDENT") && !expects("$") && token != Token::Map && token != Token::Collect {
             self.error(codes::PARSE_KEYWORD_AS_NAME, span, format!("`{}` is a keyword and can't be used as a name here", self.src.get(span.range()).unwrap_or("")))
                 .with_help("choose another name")
-        } else if prev == Some(Token::Else) && token == Token::If {
-            self.error(codes::PARSE_ELSE_IF, span, "mcl has no `else if`")
-                .with_help("nest the condition instead: `} else { if … { … } }`")
+        } else if prev == Some(Token::Comma) && matches!(token, Token::RBracket | Token::RParen | Token::RBrace) && !expects("NL") {
+            self.error(codes::PARSE_UNEXPECTED, span, format!("a single-line list has no `,` before {got}"))
+                .with_help("remove the last `,`, or write the multi-line form: a newline after the opening bracket and every item on its own line, each followed by `,`")
         } else if token == Token::EqEq && expects("=") {
             self.error(codes::PARSE_EQUALS_IN_BIND, span, "`==` compares values; a bind uses a single `=`")
                 .with_help("write `$name = value`")
         } else if expects(",") && matches!(token, Token::Newline | Token::RBrace | Token::RBracket | Token::RParen) && !expects("NL") {
             self.error(codes::PARSE_MISSING_COMMA, Span::point(span.start as usize), format!("expected a trailing `,` before {got}"))
                 .with_help("every resource entry, and every item of a multi-line list, map, struct or argument list, ends with `,`")
-        } else if expects("NL") && starts_statement(token) && expected.len() <= 4 {
+        } else if expects("NL") && starts_statement(token) {
             self.error(codes::PARSE_MISSING_NEWLINE, span, format!("expected a newline before {got}"))
                 .with_help("put each statement on its own line")
-        } else if expects("NL") && token == Token::RBrace && expected.len() <= 4 {
+        } else if expects("NL") && token == Token::RBrace {
             self.error(codes::PARSE_MISSING_NEWLINE, span, "expected a newline before `}`")
                 .with_help("a statement inside `{ … }` must end with a newline before the closing `}`")
         } else if token == Token::Newline && span.is_empty() {

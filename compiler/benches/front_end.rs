@@ -1,0 +1,64 @@
+//! Front-end benchmark: lex + parse (and interpolate) a generated 100k-line mcl program.
+//! Run with `cargo bench -p mcl-compiler --bench front_end`; prints lines/s (median of runs).
+
+use mcl_compiler::source::FileId;
+use mcl_compiler::syntax::{interpolate, lexer, parser};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// A program of about `lines` lines that uses every common statement and expression form.
+fn generate(lines: usize) -> String {
+    let mut out = String::from("import \"fmt\"\nimport \"iter\"\n\n");
+    let mut i = 0;
+    while i * 31 < lines {
+        out.push_str(&format!(
+            "# block {i}\n$name{i} = \"host-${{hostname}}-{i}\"\n$n{i} int = {i} * 2 + 1\n$list{i} = [\"a\", \"b\", \"c\"]\n\
+$map{i} = {{\n\t\"k1\" => 1,\n\t\"k2\" => 2,\n}}\n\
+$st{i} = struct{{a => 1, b => \"x\"}}\n\
+$f{i} = func($x str) str {{\n\t$x + \"!\"\n}}\n\
+file \"/tmp/mcl/file{i}\" {{\n\tcontent => fmt.printf(\"%d %s\", $n{i}, $name{i}),\n\tmode => \"0644\",\n\tstate => $const.res.file.state.exists,\n\tMeta:noop => true,\n}}\n\
+if $n{i} > 10 and not false {{\n\ttest \"t{i}\" {{}}\n}} else {{\n\tprint \"p{i}\" {{\n\t\tmsg => $f{i}($st{i}->b),\n\t}}\n}}\n\
+for $j, $v in $list{i} {{\n\ttest \"loop{i}-${{v}}\" {{}}\n}}\n\
+File[\"/tmp/mcl/file{i}\"] -> Test[\"t{i}\"]\n\n"
+        ));
+        i += 1;
+    }
+    out
+}
+
+fn measure(name: &str, lines: usize, runs: usize, mut f: impl FnMut()) {
+    f(); // warm up
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let median = times[runs / 2];
+    println!(
+        "{name:<28} {lines:>7} lines  median {:>8.2} ms  {:>6.2} M lines/s",
+        median.as_secs_f64() * 1e3,
+        lines as f64 / median.as_secs_f64() / 1e6
+    );
+}
+
+fn main() {
+    let src = generate(100_000);
+    let lines = src.lines().count();
+    measure("lex", lines, 11, || {
+        black_box(lexer::lex(black_box(&src), FileId(0)));
+    });
+    measure("lex + parse", lines, 11, || {
+        let parsed = parser::parse(black_box(&src), FileId(0));
+        assert!(parsed.diagnostics.is_empty());
+        black_box(parsed);
+    });
+    measure("lex + parse + interpolate", lines, 11, || {
+        let mut parsed = parser::parse(black_box(&src), FileId(0));
+        let diags = interpolate::interpolate(&mut parsed.prog, &src, FileId(0));
+        assert!(diags.is_empty());
+        black_box(parsed);
+    });
+}
