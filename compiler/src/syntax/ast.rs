@@ -7,6 +7,7 @@
 //! `panic(x)` to an `if`, …) are left to the semantic phases, which see the same shapes.
 
 use crate::source::Span;
+pub use smol_str::SmolStr;
 
 /// A dense per-file number for an expression, for side tables (types, values) keyed by node.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,8 +17,9 @@ pub struct ExprId(pub u32);
 /// `$`), a colon name (`http:server`), or a capitalised word lower-cased (`File` → `file`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
-    /// The name's text (lower-cased for capitalised kinds and edge properties).
-    pub text: String,
+    /// The name's text (lower-cased for capitalised kinds and edge properties); short names are
+    /// stored inline, without an allocation.
+    pub text: SmolStr,
     /// Where it is written.
     pub span: Span,
 }
@@ -64,27 +66,27 @@ pub struct Stmt {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     /// `$name [T] = value`
-    Bind { name: Name, ty: Option<TypeExpr>, value: Expr },
+    Bind { name: Name, ty: Option<TypeExpr>, value: Box<Expr> },
     /// `kind name { entries }`, or `collect kind name { … }`.
     Resource(Resource),
     /// `A -> B -> C`, or a send/recv edge `A.port -> B.port`.
     Edge(Edge),
     /// `if cond { … } [else { … }]`
-    If { cond: Expr, then_block: Block, else_block: Option<Block> },
+    If { cond: Box<Expr>, then_block: Block, else_block: Option<Block> },
     /// `for $index, $value in list { … }`
-    For { index: Name, value: Name, list: Expr, body: Block },
+    For { index: Name, value: Name, list: Box<Expr>, body: Block },
     /// `forkv $key, $value in map { … }`
-    ForKv { key: Name, value: Name, map: Expr, body: Block },
+    ForKv { key: Name, value: Name, map: Box<Expr>, body: Block },
     /// `func name(params) [T] { body }`
     Func { name: Name, func: Lambda },
     /// `class name[(params)] { … }`; `params` is `None` when no parentheses were written.
     Class { name: Name, params: Option<Delimited<Param>>, body: Block },
     /// `include name[(args)] [as alias]`
-    Include { name: Name, args: Option<Delimited<Expr>>, alias: Option<Name> },
+    Include { name: Name, args: Option<Delimited<Box<Expr>>>, alias: Option<Name> },
     /// `import "path" [as alias | as *]`
     Import { path: Name, alias: Option<ImportAlias> },
     /// `panic(args)`
-    Panic { args: Delimited<Expr> },
+    Panic { args: Delimited<Box<Expr>> },
     /// A statement that failed to parse; its diagnostic was reported.
     Error,
 }
@@ -106,7 +108,7 @@ pub struct Resource {
     /// The kind, e.g. `file` or `http:server:flag`.
     pub kind: Name,
     /// The name expression (a `str` or a `[]str`).
-    pub name: Expr,
+    pub name: Box<Expr>,
     /// The body entries in order.
     pub entries: Vec<ResEntry>,
     /// From `{` to `}`.
@@ -117,7 +119,7 @@ pub struct Resource {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResEntry {
     /// The optional `cond ?:` condition.
-    pub cond: Option<Expr>,
+    pub cond: Option<Box<Expr>>,
     /// What the entry sets.
     pub kind: EntryKind,
     /// From the head to the value (the comma excluded).
@@ -128,13 +130,13 @@ pub struct ResEntry {
 #[derive(Clone, Debug, PartialEq)]
 pub enum EntryKind {
     /// `field => value`
-    Field { name: Name, value: Expr },
+    Field { name: Name, value: Box<Expr> },
     /// `Before|Depend|Notify|Listen => Kind[name]` (property name lower-cased).
     Edge { property: Name, target: EdgeHalf },
     /// `Meta:param => value`
-    MetaParam { name: Name, value: Expr },
+    MetaParam { name: Name, value: Box<Expr> },
     /// `Meta => struct{…}`
-    Meta { value: Expr },
+    Meta { value: Box<Expr> },
     /// An entry that failed to parse; its diagnostic was reported.
     Error,
 }
@@ -152,7 +154,7 @@ pub struct EdgeHalf {
     /// The kind, lower-cased (`Http:Server` → `http:server`), with its span.
     pub kind: Name,
     /// The name expression inside `[ ]`.
-    pub name: Expr,
+    pub name: Box<Expr>,
     /// The send/recv port after `.`, if any.
     pub port: Option<Name>,
     /// The whole half.
@@ -279,7 +281,7 @@ pub enum ExprKind {
     /// A string literal.
     Str(StrLit),
     /// `[a, b]`
-    List(Delimited<Expr>),
+    List(Delimited<Box<Expr>>),
     /// `{k => v}`
     Map(Delimited<MapEntry>),
     /// `struct{a => 1}`
@@ -287,11 +289,11 @@ pub enum ExprKind {
     /// `$name` (dotted names allowed).
     Var(Name),
     /// `name(args)` — a builtin, func statement, or imported function.
-    Call { name: Name, args: Delimited<Expr> },
+    Call { name: Name, args: Delimited<Box<Expr>> },
     /// `$name(args)` — call the function value held by a variable.
-    CallVar { name: Name, args: Delimited<Expr> },
+    CallVar { name: Name, args: Delimited<Box<Expr>> },
     /// `func(…) { … }(args)` — call an inline lambda.
-    CallLambda { func: Box<Lambda>, args: Delimited<Expr> },
+    CallLambda { func: Box<Lambda>, args: Delimited<Box<Expr>> },
     /// A lambda.
     Lambda(Box<Lambda>),
     /// `if c { a } else { b }`; `multiline` when the then-value starts on a later line than `{`.
@@ -318,9 +320,9 @@ pub enum ExprKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapEntry {
     /// The key.
-    pub key: Expr,
+    pub key: Box<Expr>,
     /// The value.
-    pub value: Expr,
+    pub value: Box<Expr>,
 }
 
 /// `name => value` in a struct literal.
@@ -329,7 +331,7 @@ pub struct StructField {
     /// The field name.
     pub name: Name,
     /// The value.
-    pub value: Expr,
+    pub value: Box<Expr>,
 }
 
 /// A type annotation as written.

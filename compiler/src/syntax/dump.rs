@@ -44,7 +44,7 @@ pub fn stmt(s: &Stmt) -> String {
         StmtKind::Include { name, args, alias } => {
             let mut out = format!("(include {}", name.text);
             if let Some(a) = args {
-                let _ = write!(out, " {}", list("args", a, expr));
+                let _ = write!(out, " {}", list("args", a, |e| expr(e)));
             }
             if let Some(a) = alias {
                 let _ = write!(out, " as {}", a.text);
@@ -57,7 +57,7 @@ pub fn stmt(s: &Stmt) -> String {
             Some(ImportAlias::Name(n)) => format!("(import \"{}\" as {})", path.text, n.text),
             Some(ImportAlias::Star(_)) => format!("(import \"{}\" as *)", path.text),
         },
-        StmtKind::Panic { args } => format!("(panic {})", list("args", args, expr)),
+        StmtKind::Panic { args } => format!("(panic {})", list("args", args, |e| expr(e))),
         StmtKind::Error => "(error)".to_string(),
     }
 }
@@ -93,7 +93,7 @@ fn list<T>(tag: &str, d: &Delimited<T>, f: impl Fn(&T) -> String) -> String {
 fn params_(p: &Delimited<Param>) -> String {
     list("params", p, |p| match &p.ty {
         Some(t) => format!("{}:{}", p.name.text, ty_(t)),
-        None => p.name.text.clone(),
+        None => p.name.text.to_string(),
     })
 }
 
@@ -109,13 +109,13 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::Int(i) => i.to_string(),
         ExprKind::Float(f) => format!("{f:?}"),
         ExprKind::Str(s) => format!("\"{}\"", s.raw),
-        ExprKind::List(d) => list("list", d, expr),
+        ExprKind::List(d) => list("list", d, |e| expr(e)),
         ExprKind::Map(d) => list("map", d, |kv| format!("{}=>{}", expr(&kv.key), expr(&kv.value))),
         ExprKind::Struct(d) => list("struct", d, |f| format!("{}=>{}", f.name.text, expr(&f.value))),
         ExprKind::Var(n) => format!("${}", n.text),
-        ExprKind::Call { name, args } => format!("(call {} {})", name.text, list("args", args, expr)),
-        ExprKind::CallVar { name, args } => format!("(call ${} {})", name.text, list("args", args, expr)),
-        ExprKind::CallLambda { func, args } => format!("(call {} {})", lambda(func), list("args", args, expr)),
+        ExprKind::Call { name, args } => format!("(call {} {})", name.text, list("args", args, |e| expr(e))),
+        ExprKind::CallVar { name, args } => format!("(call ${} {})", name.text, list("args", args, |e| expr(e))),
+        ExprKind::CallLambda { func, args } => format!("(call {} {})", lambda(func), list("args", args, |e| expr(e))),
         ExprKind::Lambda(f) => lambda(f),
         ExprKind::If { cond, then_value, else_value, .. } => format!("(if {} {} {})", expr(cond), expr(then_value), expr(else_value)),
         ExprKind::Paren(x) => format!("(paren {})", expr(x)),

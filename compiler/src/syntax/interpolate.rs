@@ -76,7 +76,7 @@ pub fn split(raw: &str, offset: usize, file: FileId) -> Result<Vec<StrPart>, Dia
                     parts.push(StrPart::Lit(std::mem::take(&mut lit)));
                 }
                 parts.push(StrPart::Var(Name {
-                    text: raw[name_start..close].to_string(),
+                    text: raw[name_start..close].into(),
                     span: Span::new(offset + name_start, offset + close),
                 }));
                 i = close + 1;
@@ -135,7 +135,7 @@ mod tests {
     }
 
     fn var(s: &str, start: usize) -> StrPart {
-        StrPart::Var(Name { text: s.to_string(), span: Span::new(start, start + s.len()) })
+        StrPart::Var(Name { text: s.into(), span: Span::new(start, start + s.len()) })
     }
 
     #[test]

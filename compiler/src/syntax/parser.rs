@@ -27,7 +27,7 @@ impl fmt::Display for Never {
     }
 }
 
-type Recovery = ErrorRecovery<usize, Token, Never>;
+type Recovery = ErrorRecovery<u32, Token, Never>;
 
 /// A parsed file: the statements, comments and every lex and parse diagnostic.
 #[derive(Debug)]
@@ -80,7 +80,7 @@ pub fn parse(text: &str, file: FileId) -> ParsedFile {
         tokens.extend(trailing);
     }
     let ctx = ParseCtx { src: text, file, tokens: &tokens, next_id: Cell::new(0), diagnostics: RefCell::new(Vec::new()) };
-    let stream = tokens.iter().map(|&(t, s)| Ok::<_, Never>((s.start as usize, t, s.end as usize)));
+    let stream = tokens.iter().map(|&(t, s)| Ok::<_, Never>((s.start, t, s.end)));
     let result = grammar::mcl::ProgParser::new().parse(&ctx, stream);
     let stmts = match result {
         Ok(stmts) => stmts,
@@ -153,8 +153,8 @@ pub enum EntryHead {
 /// The value side of a resource entry.
 #[doc(hidden)]
 pub struct EntryValue {
-    pub cond: Option<Expr>,
-    pub expr: Option<Expr>,
+    pub cond: Option<Box<Expr>>,
+    pub expr: Option<Box<Expr>>,
     pub edge: Option<EdgeHalf>,
 }
 
@@ -173,57 +173,61 @@ impl<'a> ParseCtx<'a> {
         Diagnostic::error(Phase::Parse, code, self.file, span, message)
     }
 
+    fn text(&self, l: u32, r: u32) -> Option<&'a str> {
+        self.src.get(l as usize..r as usize)
+    }
+
     fn push(&self, d: Diagnostic) {
         self.diagnostics.borrow_mut().push(d);
     }
 
-    pub(crate) fn expr(&self, kind: ExprKind, l: usize, r: usize) -> Expr {
+    pub(crate) fn expr(&self, kind: ExprKind, l: u32, r: u32) -> Box<Expr> {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
-        Expr { id: ExprId(id), span: Span::new(l, r), kind }
+        Box::new(Expr { id: ExprId(id), span: Span { start: l, end: r }, kind })
     }
 
-    pub(crate) fn name(&self, l: usize, r: usize) -> Name {
-        Name { text: self.src.get(l..r).unwrap_or("").to_string(), span: Span::new(l, r) }
+    pub(crate) fn name(&self, l: u32, r: u32) -> Name {
+        Name { text: SmolStr::new(self.text(l, r).unwrap_or("")), span: Span { start: l, end: r } }
     }
 
-    pub(crate) fn cap_name(&self, l: usize, r: usize) -> Name {
-        Name { text: self.src.get(l..r).unwrap_or("").to_ascii_lowercase(), span: Span::new(l, r) }
+    pub(crate) fn cap_name(&self, l: u32, r: u32) -> Name {
+        Name { text: smol_str::StrExt::to_lowercase_smolstr(self.text(l, r).unwrap_or("")), span: Span { start: l, end: r } }
     }
 
-    pub(crate) fn int(&self, l: usize, r: usize) -> Expr {
-        let value = self.src.get(l..r).and_then(|s| s.parse().ok()).unwrap_or(0);
+    pub(crate) fn int(&self, l: u32, r: u32) -> Box<Expr> {
+        let value = self.text(l, r).and_then(|s| s.parse().ok()).unwrap_or(0);
         self.expr(ExprKind::Int(value), l, r)
     }
 
-    pub(crate) fn float(&self, l: usize, r: usize) -> Expr {
-        let value = self.src.get(l..r).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    pub(crate) fn float(&self, l: u32, r: u32) -> Box<Expr> {
+        let value = self.text(l, r).and_then(|s| s.parse().ok()).unwrap_or(0.0);
         self.expr(ExprKind::Float(value), l, r)
     }
 
-    pub(crate) fn string(&self, l: usize, r: usize) -> Expr {
-        let raw = self.src.get(l + 1..r.saturating_sub(1)).unwrap_or("").to_string();
+    pub(crate) fn string(&self, l: u32, r: u32) -> Box<Expr> {
+        let raw = self.text(l + 1, r.saturating_sub(1)).unwrap_or("").to_string();
         self.expr(ExprKind::Str(StrLit { raw, parts: None }), l, r)
     }
 
-    pub(crate) fn binary(&self, op: BinOp, a: Expr, b: Expr, l: usize, r: usize) -> Expr {
-        self.expr(ExprKind::Binary { op, lhs: Box::new(a), rhs: Box::new(b) }, l, r)
+    pub(crate) fn binary(&self, op: BinOp, lhs: Box<Expr>, rhs: Box<Expr>, l: u32, r: u32) -> Box<Expr> {
+        self.expr(ExprKind::Binary { op, lhs, rhs }, l, r)
     }
 
     /// `a <|> b`. Like mgmt, a `->field` at the right end of `a` takes `b` as its static default
     /// (`$x + $s->f <|> d` is `$x + ($s->f <|> d)`); otherwise it is a runtime fallback.
-    pub(crate) fn except(&self, mut a: Expr, b: Expr, l: usize, r: usize) -> Expr {
-        match attach_field_default(&mut a, b) {
-            Ok(()) => a,
-            Err(b) => self.expr(ExprKind::Except { lhs: Box::new(a), rhs: Box::new(b) }, l, r),
+    pub(crate) fn except(&self, mut lhs: Box<Expr>, rhs: Box<Expr>, l: u32, r: u32) -> Box<Expr> {
+        match attach_field_default(&mut lhs, rhs) {
+            Ok(()) => lhs,
+            Err(rhs) => self.expr(ExprKind::Except { lhs, rhs }, l, r),
         }
     }
 
-    pub(crate) fn lambda(&self, params: Delimited<Param>, ret: Option<TypeExpr>, body: (Expr, bool), l: usize, r: usize) -> Lambda {
-        Lambda { params, ret, body: Box::new(body.0), body_multiline: body.1, span: Span::new(l, r) }
+    pub(crate) fn lambda(&self, params: Delimited<Param>, ret: Option<TypeExpr>, body: (Box<Expr>, bool), l: u32, r: u32) -> Lambda {
+        Lambda { params, ret, body: body.0, body_multiline: body.1, span: Span { start: l, end: r } }
     }
 
-    pub(crate) fn struct_type(&self, fields: Vec<(Name, TypeExpr)>, l: usize, r: usize) -> TypeExpr {
+    pub(crate) fn struct_type(&self, fields: Vec<(Name, TypeExpr)>, l: u32, r: u32) -> TypeExpr {
         for (i, (name, _)) in fields.iter().enumerate() {
             if let Some((first, _)) = fields[..i].iter().find(|(n, _)| n.text == name.text) {
                 self.push(
@@ -232,10 +236,10 @@ impl<'a> ParseCtx<'a> {
                 );
             }
         }
-        TypeExpr { kind: TypeKind::Struct(fields), span: Span::new(l, r) }
+        TypeExpr { kind: TypeKind::Struct(fields), span: Span { start: l, end: r } }
     }
 
-    pub(crate) fn func_type(&self, params: Vec<(Option<Name>, TypeExpr)>, ret: TypeExpr, l: usize, r: usize) -> TypeExpr {
+    pub(crate) fn func_type(&self, params: Vec<(Option<Name>, TypeExpr)>, ret: TypeExpr, l: u32, r: u32) -> TypeExpr {
         for (i, (name, _)) in params.iter().enumerate() {
             let Some(name) = name else { continue };
             if let Some(first) = params[..i].iter().filter_map(|(n, _)| n.as_ref()).find(|n| n.text == name.text) {
@@ -245,11 +249,11 @@ impl<'a> ParseCtx<'a> {
                 );
             }
         }
-        TypeExpr { kind: TypeKind::Func { params, ret: Box::new(ret) }, span: Span::new(l, r) }
+        TypeExpr { kind: TypeKind::Func { params, ret: Box::new(ret) }, span: Span { start: l, end: r } }
     }
 
-    pub(crate) fn entry(&self, head: EntryHead, value: Box<EntryValue>, l: usize, r: usize) -> Box<ResEntry> {
-        let span = Span::new(l, r);
+    pub(crate) fn entry(&self, head: EntryHead, value: Box<EntryValue>, l: u32, r: u32) -> Box<ResEntry> {
+        let span = Span { start: l, end: r };
         let EntryValue { cond, expr, edge } = *value;
         let kind = match (head, expr, edge) {
             (EntryHead::Field(name), Some(value), _) => EntryKind::Field { name, value },
@@ -276,21 +280,21 @@ impl<'a> ParseCtx<'a> {
     }
 
     /// `else if …`: reported, and turned into `else { if … }`.
-    pub(crate) fn else_if(&self, nested: StmtKind, l: usize, r: usize) -> Block {
+    pub(crate) fn else_if(&self, nested: StmtKind, l: u32, r: u32) -> Block {
         self.push(
-            self.error(codes::PARSE_ELSE_IF, Span::new(l, l + 2), "mcl has no `else if`")
+            self.error(codes::PARSE_ELSE_IF, Span { start: l, end: l + 2 }, "mcl has no `else if`")
                 .with_help("nest the condition instead: `} else { if … { … } }`"),
         );
-        Block { stmts: vec![Stmt { kind: nested, span: Span::new(l, r) }], span: Span::new(l, r) }
+        Block { stmts: vec![Stmt { kind: nested, span: Span { start: l, end: r } }], span: Span { start: l, end: r } }
     }
 
-    pub(crate) fn stmt_error(&self, e: Recovery, l: usize, r: usize) -> Stmt {
+    pub(crate) fn stmt_error(&self, e: Recovery, l: u32, r: u32) -> Stmt {
         let span = recovery_span(&e, l, r);
         self.recovered(e);
         Stmt { kind: StmtKind::Error, span }
     }
 
-    pub(crate) fn entry_error(&self, e: Recovery, l: usize, r: usize) -> ResEntry {
+    pub(crate) fn entry_error(&self, e: Recovery, l: u32, r: u32) -> ResEntry {
         let span = recovery_span(&e, l, r);
         self.recovered(e);
         ResEntry { cond: None, kind: EntryKind::Error, span }
@@ -304,17 +308,17 @@ impl<'a> ParseCtx<'a> {
     }
 
     /// Turns one lalrpop error into a diagnostic, or `None` when the lexer already reported it.
-    fn syntax_error(&self, error: ParseError<usize, Token, Never>) -> Option<Diagnostic> {
+    fn syntax_error(&self, error: ParseError<u32, Token, Never>) -> Option<Diagnostic> {
         match error {
             ParseError::InvalidToken { location } => {
-                Some(self.error(codes::PARSE_UNEXPECTED, Span::point(location), "invalid token"))
+                Some(self.error(codes::PARSE_UNEXPECTED, Span { start: location, end: location }, "invalid token"))
             }
             ParseError::UnrecognizedEof { location, expected } => Some(
-                self.error(codes::PARSE_UNEXPECTED_EOF, Span::point(location), format!("unexpected end of file; expected {}", describe_expected(&expected))),
+                self.error(codes::PARSE_UNEXPECTED_EOF, Span { start: location, end: location }, format!("unexpected end of file; expected {}", describe_expected(&expected))),
             ),
-            ParseError::UnrecognizedToken { token: (l, token, r), expected } => self.unexpected(token, Span::new(l, r), &expected),
+            ParseError::UnrecognizedToken { token: (l, token, r), expected } => self.unexpected(token, Span { start: l, end: r }, &expected),
             ParseError::ExtraToken { token: (l, token, r) } => {
-                Some(self.error(codes::PARSE_UNEXPECTED, Span::new(l, r), format!("unexpected {}", self.token_text(token, Span::new(l, r)))))
+                Some(self.error(codes::PARSE_UNEXPECTED, Span { start: l, end: r }, format!("unexpected {}", self.token_text(token, Span { start: l, end: r }))))
             }
             ParseError::User { error } => match error {},
         }
@@ -374,26 +378,26 @@ impl<'a> ParseCtx<'a> {
     }
 }
 
-fn recovery_span(e: &Recovery, l: usize, r: usize) -> Span {
+fn recovery_span(e: &Recovery, l: u32, r: u32) -> Span {
     let start = match &e.error {
         ParseError::UnrecognizedToken { token: (s, _, _), .. } | ParseError::ExtraToken { token: (s, _, _) } => *s,
         ParseError::InvalidToken { location } | ParseError::UnrecognizedEof { location, .. } => *location,
         ParseError::User { error } => match *error {},
     };
     let end = e.dropped_tokens.last().map_or(r, |t| t.2.max(r));
-    Span::new(start.min(l), end.max(start))
+    Span { start: start.min(l), end: end.max(start) }
 }
 
 /// Recursively replaces the rightmost `->field` of `e` (through binary operators, `not` and
 /// `<|>`) with `->field <|> default`. Returns the default back when there is none.
-fn attach_field_default(e: &mut Expr, default: Expr) -> Result<(), Expr> {
+fn attach_field_default(e: &mut Expr, default: Box<Expr>) -> Result<(), Box<Expr>> {
     let end = default.span.end;
     let result = match &mut e.kind {
         ExprKind::Field { .. } => {
             let ExprKind::Field { base, field } = std::mem::replace(&mut e.kind, ExprKind::Error) else {
                 return Err(default);
             };
-            e.kind = ExprKind::FieldOr { base, field, default: Box::new(default) };
+            e.kind = ExprKind::FieldOr { base, field, default };
             Ok(())
         }
         ExprKind::Binary { rhs, .. } | ExprKind::Except { rhs, .. } => attach_field_default(rhs, default),
