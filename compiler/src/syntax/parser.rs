@@ -252,6 +252,7 @@ impl<'a> ParseCtx<'a> {
         TypeExpr { kind: TypeKind::Func { params, ret: Box::new(ret) }, span: Span { start: l, end: r } }
     }
 
+    #[allow(clippy::boxed_local)] // the grammar hands entry values over boxed, to keep its symbols small
     pub(crate) fn entry(&self, head: EntryHead, value: Box<EntryValue>, l: u32, r: u32) -> Box<ResEntry> {
         let span = Span { start: l, end: r };
         let EntryValue { cond, expr, edge } = *value;
