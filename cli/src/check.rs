@@ -5,6 +5,7 @@ use mcl_compiler::diagnostics::render::{self, Format};
 use mcl_compiler::diagnostics::{Diagnostic, Phase, codes};
 use mcl_compiler::driver::{self, StopAfter};
 use mcl_compiler::source::{SourceFile, SourceMap, Span};
+use std::collections::HashSet;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,8 +26,12 @@ pub enum OutputFormat {
 pub enum StopPhase {
     /// Lexing and parsing.
     Parse,
+    /// Structural checks (duplicate fields, unknown meta params, …).
+    Init,
     /// String interpolation.
     Interpolate,
+    /// Name resolution, imports and ordering.
+    Scope,
 }
 
 /// Arguments of `mclc check`.
@@ -56,35 +61,47 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     let stop_after = match args.stop_after {
         Some(StopPhase::Parse) => StopAfter::Parse,
-        Some(StopPhase::Interpolate) | None => StopAfter::Interpolate,
+        Some(StopPhase::Init) => StopAfter::Init,
+        Some(StopPhase::Interpolate) => StopAfter::Interpolate,
+        Some(StopPhase::Scope) | None => StopAfter::Scope,
     };
     let mut io_errors = Vec::new();
     let files = collect_files(&args.paths, &mut io_errors);
-    let mut all_sources = SourceMap::new();
-    let mut all = Vec::new();
-    for (path, text) in files {
-        let checked = driver::check_text(path, text, stop_after);
-        // Re-home the diagnostics into one source map for rendering.
-        let file = all_sources.add(SourceFile::new(checked.sources.get(checked.entry).path.clone(), checked.sources.get(checked.entry).text.clone()));
-        for mut d in checked.diagnostics {
-            d.file = file;
-            for l in &mut d.labels {
-                l.file = file;
+    let mut findings = false;
+    let mut seen = HashSet::new();
+    let mut json = Vec::new();
+    let mut text = String::new();
+    for (path, source) in files {
+        let checked = driver::check_text(path, source, stop_after);
+        findings |= checked.has_errors();
+        for d in &checked.diagnostics {
+            // A module imported by several checked files reports its problems once.
+            let key = (checked.sources.get(d.file).path.clone(), d.span, d.message.clone());
+            if !seen.insert(key) {
+                continue;
             }
-            all.push(d);
+            match format {
+                Format::Json => json.push(render::diagnostic_json(d, &checked.sources)),
+                Format::Short => text.push_str(&format!("{}\n", render::render_short(d, &checked.sources))),
+                Format::Rich { color } => text.push_str(&format!("{}\n", render::render_rich(d, &checked.sources, color))),
+            }
         }
     }
-    let findings = all.iter().any(Diagnostic::is_error);
+    let mut io_sources = SourceMap::new();
     for (path, message) in &io_errors {
-        let file = all_sources.add(SourceFile::new(path.clone(), String::new()));
-        all.push(Diagnostic::error(Phase::Io, codes::IO, file, Span::default(), message.clone()));
+        let file = io_sources.add(SourceFile::new(path.clone(), String::new()));
+        let d = Diagnostic::error(Phase::Io, codes::IO, file, Span::default(), message.clone());
+        match format {
+            Format::Json => json.push(render::diagnostic_json(&d, &io_sources)),
+            Format::Short => text.push_str(&format!("{}\n", render::render_short(&d, &io_sources))),
+            Format::Rich { color } => text.push_str(&format!("{}\n", render::render_rich(&d, &io_sources, color))),
+        }
     }
-    let out = render::render(&all, &all_sources, format);
     if matches!(format, Format::Json) {
-        print!("{out}");
-    } else if !out.is_empty() {
+        println!("{}", serde_json::json!({ "diagnostics": json }));
+    } else if !text.is_empty() {
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{}", out.trim_end());
+        let _ = writeln!(err, "{}", text.trim_end());
     }
     if !io_errors.is_empty() {
         ExitCode::from(2)
