@@ -26,12 +26,14 @@ pub enum OutputFormat {
 pub enum StopPhase {
     /// Lexing and parsing.
     Parse,
-    /// Structural checks (duplicate fields, unknown meta params, …).
-    Init,
     /// String interpolation.
     Interpolate,
+    /// Structural checks (duplicate fields, unknown meta params, …).
+    Init,
     /// Name resolution, imports and ordering.
     Scope,
+    /// Type inference (the default: every phase).
+    Unify,
 }
 
 /// Arguments of `mclc check`.
@@ -63,7 +65,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Some(StopPhase::Parse) => StopAfter::Parse,
         Some(StopPhase::Init) => StopAfter::Init,
         Some(StopPhase::Interpolate) => StopAfter::Interpolate,
-        Some(StopPhase::Scope) | None => StopAfter::Scope,
+        Some(StopPhase::Scope) => StopAfter::Scope,
+        Some(StopPhase::Unify) | None => StopAfter::Unify,
     };
     let mut io_errors = Vec::new();
     let files = collect_files(&args.paths, &mut io_errors);

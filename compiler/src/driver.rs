@@ -1,12 +1,15 @@
 //! The pipeline driver: runs the phases in order on one program and collects every diagnostic.
 //!
-//! Per file: lex + parse → init → interpolate; then for the program: scope (loading imports
-//! through the same per-file front end) → unify. A phase runs only when the previous ones found
+//! Per file: lex + parse → interpolate → init; then for the program: scope (loading imports
+//! through the same per-file front end) → unify. (mgmt runs init before interpolation; the two
+//! are independent per-file checks, and running interpolation first lets `--stop-after
+//! interpolate` mean "syntax only".) A phase runs only when the previous ones found
 //! no errors (later phases would mostly repeat them), except that lexing and parsing report
 //! everything they can in one go, and an imported module's own errors are reported at its file.
 
 use crate::diagnostics::{Diagnostic, Phase, codes};
 use crate::semantics::hir::Hir;
+use crate::semantics::unify::{self, Typed};
 use crate::semantics::{init, scope};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::ast::Block;
@@ -21,25 +24,28 @@ use std::sync::Arc;
 pub enum StopAfter {
     /// Lex and parse only.
     Parse,
-    /// Also the structural checks (duplicate fields, bad meta params, …).
-    Init,
     /// Also decode strings and `${…}` references.
     Interpolate,
+    /// Also the structural checks (duplicate fields, bad meta params, …).
+    Init,
     /// Also resolve names, load imports and check ordering.
     Scope,
+    /// Also infer and check types.
+    Unify,
 }
 
 impl StopAfter {
     /// Every phase a check can stop after, in order.
-    pub const ALL: [StopAfter; 4] = [StopAfter::Parse, StopAfter::Init, StopAfter::Interpolate, StopAfter::Scope];
+    pub const ALL: [StopAfter; 5] = [StopAfter::Parse, StopAfter::Interpolate, StopAfter::Init, StopAfter::Scope, StopAfter::Unify];
 
     /// The phase's name, as used on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             StopAfter::Parse => "parse",
-            StopAfter::Init => "init",
             StopAfter::Interpolate => "interpolate",
+            StopAfter::Init => "init",
             StopAfter::Scope => "scope",
+            StopAfter::Unify => "unify",
         }
     }
 }
@@ -55,16 +61,16 @@ pub struct FrontEnd {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Runs lex + parse, init and interpolation on one file, stopping at the first phase with errors.
+/// Runs lex + parse, interpolation and init on one file, stopping at the first phase with errors.
 pub fn front_end(text: &str, file: FileId, stop_after: StopAfter) -> FrontEnd {
     let mut parsed = parser::parse(text, file);
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     let ok = |d: &Vec<Diagnostic>| !d.iter().any(Diagnostic::is_error);
-    if stop_after >= StopAfter::Init && ok(&diagnostics) {
-        diagnostics.extend(init::check(&parsed.prog, file));
-    }
     if stop_after >= StopAfter::Interpolate && ok(&diagnostics) {
         diagnostics.extend(interpolate::interpolate(&mut parsed.prog, text, file));
+    }
+    if stop_after >= StopAfter::Init && ok(&diagnostics) {
+        diagnostics.extend(init::check(&parsed.prog, file));
     }
     FrontEnd { prog: Arc::new(parsed.prog), comments: parsed.comments, diagnostics }
 }
@@ -80,6 +86,8 @@ pub struct Checked {
     pub front_end: FrontEnd,
     /// The resolved program, when the scope phase ran.
     pub hir: Option<Hir>,
+    /// The types, when the unify phase ran.
+    pub typed: Option<Typed>,
     /// Every problem found, in phase order, then by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -153,7 +161,16 @@ pub fn check_with(path: PathBuf, text: String, mut loader: FileLoader, stop_afte
         diagnostics.extend(resolved.diagnostics);
         hir = Some(resolved.hir);
     }
-    Checked { sources: loader.sources, entry, front_end: fe, hir, diagnostics }
+    let mut typed = None;
+    if let Some(h) = &hir
+        && stop_after >= StopAfter::Unify
+        && !diagnostics.iter().any(Diagnostic::is_error)
+    {
+        let t = unify::check(h);
+        diagnostics.extend(t.diagnostics.iter().cloned());
+        typed = Some(t);
+    }
+    Checked { sources: loader.sources, entry, front_end: fe, hir, typed, diagnostics }
 }
 
 /// Checks the program at `path`: a file, or a module directory (its entry is `metadata.yaml`'s
@@ -174,5 +191,5 @@ fn io_failure(path: &Path, message: String) -> Checked {
     let entry = sources.add(SourceFile::new(path, String::new()));
     let diagnostic = Diagnostic::error(Phase::Io, codes::IO, entry, Span::default(), message);
     let front_end = FrontEnd { prog: Arc::new(Block { stmts: Vec::new(), span: Span::default() }), comments: Vec::new(), diagnostics: Vec::new() };
-    Checked { sources, entry, front_end, hir: None, diagnostics: vec![diagnostic] }
+    Checked { sources, entry, front_end, hir: None, typed: None, diagnostics: vec![diagnostic] }
 }

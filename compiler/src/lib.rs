@@ -1,7 +1,10 @@
-//! `mcl-compiler`: the mcl language library — syntax, diagnostics, and (later) semantics and
-//! evaluation. See ARCHITECTURE.md at the repository root for the map.
+//! `mcl-compiler`: the mcl language library — syntax, diagnostics, builtin tables, semantics (and
+//! later evaluation). See ARCHITECTURE.md at the repository root for the map.
 
 pub mod diagnostics;
 pub mod driver;
+pub mod registry;
+pub mod semantics;
 pub mod source;
 pub mod syntax;
+pub mod types;

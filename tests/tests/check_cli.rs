@@ -50,7 +50,7 @@ fn start_line(d: &Value) -> u64 {
 }
 
 const CLEAN: &str =
-    "import \"fmt\"\n\n$x = 1\ntest fmt.printf(\"%d\", $x) {\n\tanotherstr => \"hi\",\n}\n";
+    "import \"fmt\"\n\n$x = 1\ntest [fmt.printf(\"%d\", $x)] {\n\tanotherstr => \"hi\",\n}\n";
 
 // ---------------------------------------------------------------- exit codes
 

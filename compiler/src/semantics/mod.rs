@@ -5,3 +5,4 @@
 pub mod hir;
 pub mod init;
 pub mod scope;
+pub mod unify;
