@@ -37,6 +37,30 @@ pub struct Hir {
     pub scopes: Vec<Scope>,
     /// The entry file's top-level scope.
     pub entry: ScopeIdx,
+    /// Every resolved name reference, in resolution order.
+    pub refs: Vec<Reference>,
+}
+
+/// A name written in the source and what it resolved to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// The file it is written in.
+    pub file: FileId,
+    /// The name's span (for a dotted name's alias part: that segment only).
+    pub span: Span,
+    /// What it refers to.
+    pub target: RefTarget,
+}
+
+/// What a reference resolved to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RefTarget {
+    /// A definition of the program.
+    Def(DefIdx),
+    /// A builtin function.
+    Builtin(&'static FunctionDef),
+    /// A builtin variable or constant.
+    Const(&'static ConstDef),
 }
 
 impl Hir {

@@ -4,5 +4,6 @@
 
 pub mod hir;
 pub mod init;
+pub mod query;
 pub mod scope;
 pub mod unify;

@@ -853,12 +853,31 @@ impl Resolver<'_> {
                 if let Some(target) = target {
                     self.depend(target, file, name.span);
                 }
+                self.record_refs(file, name, &found, hop);
                 Some(found)
             }
             None => {
                 self.unknown(scope, file, name, ns);
                 None
             }
+        }
+    }
+
+    /// Records the reference (and, for a dotted name, its alias segment) for the query API.
+    fn record_refs(&mut self, file: FileId, name: &Name, found: &Found, hop: Option<DefIdx>) {
+        let target = match found {
+            Found::Def(p) => RefTarget::Def(p.def),
+            Found::Builtin(f) => RefTarget::Builtin(f),
+            Found::Const(c) => RefTarget::Const(c),
+        };
+        if let Some(alias) = hop {
+            let first = name.text.split('.').next().unwrap_or("").len() as u32;
+            self.hir.refs.push(Reference { file, span: Span { start: name.span.start, end: name.span.start + first }, target: RefTarget::Def(alias) });
+            // The rest of the name refers to the target.
+            let rest = Span { start: (name.span.start + first + 1).min(name.span.end), end: name.span.end };
+            self.hir.refs.push(Reference { file, span: rest, target });
+        } else {
+            self.hir.refs.push(Reference { file, span: name.span, target });
         }
     }
 
@@ -1202,8 +1221,8 @@ fn strongly_connected(n: usize, adjacency: &[Vec<usize>], edges: &[DepEdge]) -> 
         }
     }
     let mut st = State { index: vec![None; n], low: vec![0; n], on_stack: vec![false; n], stack: Vec::new(), next: 0, out: Vec::new(), adjacency, edges };
-    for v in 0..n {
-        if st.index[v].is_none() && !adjacency[v].is_empty() {
+    for (v, out_edges) in adjacency.iter().enumerate() {
+        if st.index[v].is_none() && !out_edges.is_empty() {
             visit(&mut st, v);
         }
     }

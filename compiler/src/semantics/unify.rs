@@ -109,6 +109,8 @@ struct Checker<'h> {
     reported: HashSet<(FileId, u32)>,
     /// The include argument that gave each class parameter its value (first include).
     param_args: HashMap<DefIdx, ExprIdx>,
+    /// While trying a unification that will be undone: the variables it bound.
+    trail: Option<Vec<u32>>,
 }
 
 impl<'h> Checker<'h> {
@@ -125,6 +127,7 @@ impl<'h> Checker<'h> {
             diags: Vec::new(),
             reported: HashSet::new(),
             param_args: HashMap::new(),
+            trail: None,
         }
     }
 
@@ -224,6 +227,9 @@ impl<'h> Checker<'h> {
             return Err("the type would contain itself".into());
         }
         self.bindings[v as usize] = Some(t.clone());
+        if let Some(trail) = &mut self.trail {
+            trail.push(v);
+        }
         if !matches!(t, Type::Var(_)) {
             self.origins[v as usize] = Some(origin);
         }
@@ -1058,12 +1064,15 @@ impl Checker<'_> {
         }
     }
 
-    /// True when `a` and `b` unify, without binding anything.
+    /// True when `a` and `b` unify; binds nothing (the trial's bindings are undone).
     fn could_unify(&mut self, a: &Type, b: &Type) -> bool {
-        let saved = (self.bindings.clone(), self.origins.clone());
         let b = self.instantiate(b);
+        self.trail = Some(Vec::new());
         let ok = self.unify(a, &b, (FileId(0), Span::default())).is_ok();
-        (self.bindings, self.origins) = saved;
+        for v in self.trail.take().unwrap_or_default() {
+            self.bindings[v as usize] = None;
+            self.origins[v as usize] = None;
+        }
         ok
     }
 
