@@ -74,6 +74,7 @@ pub fn resolve(entry: LoadedFile, loader: &mut dyn Loader) -> Resolved {
         i += 1;
     }
     r.check_cycles();
+    r.report_broken_imports();
     r.diags.sort_by_key(|d| (d.file, d.span.start));
     Resolved { hir: r.hir, diagnostics: r.diags }
 }
@@ -151,6 +152,10 @@ struct Resolver<'l> {
     class_errors: Vec<(usize, DefIdx)>,
     /// Every include: (innermost class around it, the class it includes).
     includes: Vec<(Option<DefIdx>, DefIdx)>,
+    /// Local imports, innermost first: (importing file, the path as written, module file, its path).
+    import_sites: Vec<(FileId, Name, FileId, PathBuf)>,
+    /// Modules whose own front end (parse, interpolate, init) found errors.
+    broken_modules: std::collections::HashSet<FileId>,
 }
 
 /// Placeholder for an expression index filled in pass 2.
@@ -178,6 +183,8 @@ impl<'l> Resolver<'l> {
             classes: Vec::new(),
             class_errors: Vec::new(),
             includes: Vec::new(),
+            import_sites: Vec::new(),
+            broken_modules: Default::default(),
         }
     }
 
@@ -491,13 +498,14 @@ impl Resolver<'_> {
         }
         match self.loader.load(&target) {
             Ok(loaded) => {
-                let had_errors = loaded.has_errors;
-                if had_errors {
-                    let d = self.error(codes::IMPORT, file, path.span, format!("the module `{name}` has errors"));
-                    d.help = Some(format!("see the errors reported in {}", target.display()));
+                if loaded.has_errors {
+                    self.broken_modules.insert(loaded.file);
                 }
+                let module_file = loaded.file;
                 self.check_module_statements(&loaded);
-                ImportTarget::Module(self.load_module(loaded, Some(key)))
+                let scope = self.load_module(loaded, Some(key));
+                self.import_sites.push((file, path.clone(), module_file, target));
+                ImportTarget::Module(scope)
             }
             Err(message) => {
                 self.error(codes::IMPORT, file, path.span, format!("can't import `{name}`: {message}"))
@@ -909,9 +917,10 @@ impl Resolver<'_> {
             }
             s = self.hir.scope(cur).parent;
         }
-        // …or is a builtin constant such as `$const.res.file.state.exists`.
+        // …or is a builtin constant such as `$const.res.file.state.exists` (module variables like
+        // `$os.family_debian` come only through their module's import).
         if ns == Ns::Var {
-            return consts::lookup(&name).map(|c| (Found::Const(c), None));
+            return consts::lookup(&name).filter(|c| c.module.is_none()).map(|c| (Found::Const(c), None));
         }
         None
     }
@@ -998,7 +1007,7 @@ impl Resolver<'_> {
             s = self.hir.scope(cur).parent;
         }
         match ns {
-            Ns::Var => consts::lookup(name).map(Found::Const),
+            Ns::Var => consts::lookup(name).filter(|c| c.module.is_none()).map(Found::Const),
             Ns::Func => functions::lookup("", name).filter(|f| !f.internal && !f.name.starts_with('_')).map(Found::Builtin),
             Ns::Class => None,
         }
@@ -1087,6 +1096,19 @@ impl Resolver<'_> {
 
     // -----------------------------------------------------------------------------------------
     // After lowering
+
+    /// An import of a module with errors is an error too, at the import (innermost first, so a
+    /// chain of imports reports at every level).
+    fn report_broken_imports(&mut self) {
+        for (file, path, module, target) in std::mem::take(&mut self.import_sites) {
+            let broken = self.broken_modules.contains(&module) || self.diags.iter().any(|d| d.is_error() && d.file == module);
+            if broken {
+                self.broken_modules.insert(file);
+                let d = self.error(codes::IMPORT, file, path.span, format!("the module `{}` has errors", path.text));
+                d.help = Some(format!("see the errors reported in {}", target.display()));
+            }
+        }
+    }
 
     /// Reports every reference cycle, and relaxes errors inside classes that are never included
     /// (mgmt doesn't check those at all; we keep them as warnings).
