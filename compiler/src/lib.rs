@@ -3,6 +3,7 @@
 
 pub mod diagnostics;
 pub mod driver;
+pub mod eval;
 pub mod registry;
 pub mod semantics;
 pub mod source;
