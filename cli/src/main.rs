@@ -2,6 +2,7 @@
 //! arguments, finds files, and prints what the library returns.
 
 mod check;
+mod graph;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -18,11 +19,14 @@ struct Cli {
 enum Command {
     /// Check mcl files for errors, as a pre-commit hook or in CI.
     Check(check::CheckArgs),
+    /// Evaluate a program and print its resource graph.
+    Graph(graph::GraphArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Graph(args) => graph::run(args),
     }
 }

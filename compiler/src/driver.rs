@@ -193,3 +193,50 @@ fn io_failure(path: &Path, message: String) -> Checked {
     let front_end = FrontEnd { prog: Arc::new(Block { stmts: Vec::new(), span: Span::default() }), comments: Vec::new(), diagnostics: Vec::new() };
     Checked { sources, entry, front_end, hir: None, typed: None, diagnostics: vec![diagnostic] }
 }
+
+/// The result of building a program's resource graph.
+#[derive(Debug)]
+pub struct Built {
+    /// The static check (its diagnostics include any evaluation or graph error).
+    pub checked: Checked,
+    /// The graph, when every phase succeeded.
+    pub graph: Option<crate::eval::graph::Graph>,
+}
+
+/// Diagnostic codes of evaluation and graph building.
+pub mod codes_eval {
+    /// A run-time error that nothing caught.
+    pub const RUNTIME: &str = "E0701";
+    /// A problem building the resource graph.
+    pub const GRAPH: &str = "E0801";
+}
+
+/// Checks the program at `path` (a file or module directory) and, when it is clean, evaluates it
+/// on `host` and builds its resource graph.
+pub fn build_graph(path: &Path, host: Option<crate::eval::stdlib::Host>) -> Built {
+    let mut checked = check_path(path, StopAfter::Unify);
+    if checked.has_errors() {
+        return Built { checked, graph: None };
+    }
+    let (Some(hir), Some(typed)) = (&checked.hir, &checked.typed) else { return Built { checked, graph: None } };
+    let root = if path.is_dir() { path.to_path_buf() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let host = host.unwrap_or_else(|| crate::eval::stdlib::Host::local(root));
+    let graph = match crate::eval::interp::run(hir, typed, &host) {
+        Ok(output) => match crate::eval::graph::build(output) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                let mut d = Diagnostic::error(Phase::Graph, codes_eval::GRAPH, e.file, e.span, e.message);
+                d.help = e.help;
+                checked.diagnostics.push(d);
+                None
+            }
+        },
+        Err(e) => {
+            let d = Diagnostic::error(Phase::Eval, codes_eval::RUNTIME, e.file, e.span, e.error.message)
+                .with_help(if e.error.catchable { "this error is catchable: `expr <|> fallback` gives a value to use instead" } else { "this error stops the program" });
+            checked.diagnostics.push(d);
+            None
+        }
+    };
+    Built { checked, graph }
+}

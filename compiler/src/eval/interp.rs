@@ -1,0 +1,635 @@
+//! The evaluator: runs a typed program and collects what its statements output — resources
+//! (kind, names, fields, meta params) and edges — for [`graph`](crate::eval::graph) to build the
+//! resource graph from.
+//!
+//! Environments mirror the type checker's: the entry module's top level, an instance per
+//! `include` (whose parent is the class's definition site), one per if-branch and per loop
+//! iteration. Binds are evaluated lazily, once per environment; lambdas are closures over their
+//! environment and the parameters around them. Only the taken branch of an `if` runs.
+
+use crate::eval::stdlib::{self, CallCtx, Host};
+use crate::eval::value::{Callable, EvalError, Value};
+use crate::registry::functions::FunctionDef;
+use crate::semantics::hir::*;
+use crate::semantics::unify::Typed;
+use crate::source::{FileId, Span};
+use crate::types::Type;
+use smol_str::SmolStr;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A resource as a statement produced it, before merging and validation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceOut {
+    /// The kind.
+    pub kind: SmolStr,
+    /// The name.
+    pub name: String,
+    /// Fields set (conditions already applied), in entry order.
+    pub fields: Vec<(SmolStr, Value)>,
+    /// Meta params set, by lower-case name.
+    pub meta: Vec<(SmolStr, Value)>,
+    /// True for a `collect` statement.
+    pub collect: bool,
+    /// The statement.
+    pub file: FileId,
+    /// The statement's span.
+    pub span: Span,
+}
+
+/// An edge as a statement produced it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EdgeOut {
+    /// `(kind, name)` of the source.
+    pub from: (SmolStr, String),
+    /// `(kind, name)` of the target.
+    pub to: (SmolStr, String),
+    /// Notify/Listen edges deliver refreshes.
+    pub notify: bool,
+    /// For send/recv: (sending port, receiving field).
+    pub send_recv: Option<(SmolStr, SmolStr)>,
+    /// The statement or entry that made it.
+    pub file: FileId,
+    /// Its span.
+    pub span: Span,
+}
+
+/// Everything the program's statements produced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    /// Resources in production order.
+    pub resources: Vec<ResourceOut>,
+    /// Edges in production order.
+    pub edges: Vec<EdgeOut>,
+}
+
+/// A run-time error with its location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunError {
+    /// What went wrong.
+    pub error: EvalError,
+    /// Where (the expression or statement that failed).
+    pub file: FileId,
+    /// Its span.
+    pub span: Span,
+}
+
+/// Evaluates the program once and returns its output.
+pub fn run(hir: &Hir, typed: &Typed, host: &Host) -> Result<Output, RunError> {
+    let mut ev = Evaluator { hir, typed, host, envs: Vec::new(), module_envs: HashMap::new(), out: Output::default(), ret_type: None, depth: 0 };
+    let root = ev.new_env(None, hir.entry);
+    let file = hir.scope(hir.entry).file;
+    ev.run_scope(root).map_err(|e| ev.locate(e, file, hir.scope(hir.entry).span))?;
+    Ok(ev.out)
+}
+
+type EnvId = usize;
+
+struct Env {
+    parent: Option<EnvId>,
+    scope: ScopeIdx,
+    binds: HashMap<DefIdx, Option<Result<Value, EvalError>>>,
+    params: HashMap<DefIdx, Value>,
+    instances: HashMap<DefIdx, EnvId>,
+}
+
+/// Lambda and function parameters in scope, innermost last.
+type Locals = Vec<(DefIdx, Value)>;
+
+/// A lambda value: the lambda, the environment and parameters it closes over.
+#[derive(Debug)]
+struct Closure {
+    id: usize,
+    lambda: LambdaRef,
+    env: EnvId,
+    locals: Locals,
+}
+
+/// Which lambda a closure runs.
+#[derive(Clone, Copy, Debug)]
+enum LambdaRef {
+    /// An inline lambda expression.
+    Expr(ExprIdx),
+}
+
+impl Callable for Closure {
+    fn describe(&self) -> String {
+        "func".to_string()
+    }
+    fn id(&self) -> usize {
+        self.id
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+static NEXT_CLOSURE: AtomicUsize = AtomicUsize::new(1);
+
+/// Deep recursion guard (mcl has no recursion, but huge nesting is possible).
+const MAX_DEPTH: usize = 2000;
+
+struct Evaluator<'h> {
+    hir: &'h Hir,
+    typed: &'h Typed,
+    host: &'h Host,
+    envs: Vec<Env>,
+    module_envs: HashMap<ScopeIdx, EnvId>,
+    out: Output,
+    /// The result type of the builtin call being made (for CallCtx::ret_type).
+    ret_type: Option<Type>,
+    depth: usize,
+}
+
+impl Evaluator<'_> {
+    fn new_env(&mut self, parent: Option<EnvId>, scope: ScopeIdx) -> EnvId {
+        self.envs.push(Env { parent, scope, binds: HashMap::new(), params: HashMap::new(), instances: HashMap::new() });
+        self.envs.len() - 1
+    }
+
+    /// Fills in the location of an error that has none.
+    fn locate(&self, error: EvalError, file: FileId, span: Span) -> RunError {
+        match error.at {
+            Some((f, s)) => RunError { error, file: f, span: s },
+            None => RunError { error, file, span },
+        }
+    }
+
+    fn at(&self, mut error: EvalError, e: ExprIdx) -> EvalError {
+        if error.at.is_none() {
+            let x = self.hir.expr(e);
+            error.at = Some((x.file, x.span));
+        }
+        error
+    }
+
+    fn env_for(&mut self, from: EnvId, scope: ScopeIdx) -> Option<EnvId> {
+        let mut cur = Some(from);
+        while let Some(e) = cur {
+            if self.envs[e].scope == scope {
+                return Some(e);
+            }
+            cur = self.envs[e].parent;
+        }
+        let mut root = scope;
+        while let Some(p) = self.hir.scope(root).parent {
+            root = p;
+        }
+        let module_env = match self.module_envs.get(&root) {
+            Some(&e) => e,
+            None => {
+                let e = self.new_env(None, root);
+                self.module_envs.insert(root, e);
+                e
+            }
+        };
+        (root == scope).then_some(module_env)
+    }
+
+    fn path_env(&mut self, from: EnvId, path: &Path) -> Result<EnvId, EvalError> {
+        let mut cur = from;
+        for &alias in &path.via {
+            let alias_env = self.env_for(cur, self.hir.def(alias).scope).ok_or_else(|| internal("alias environment"))?;
+            cur = self.instance(alias_env, alias)?;
+        }
+        self.env_for(cur, self.hir.def(path.def).scope).ok_or_else(|| internal("definition environment"))
+    }
+
+    /// The instance of the class included as `alias` in `env`, created (and run) on first use.
+    fn instance(&mut self, env: EnvId, alias: DefIdx) -> Result<EnvId, EvalError> {
+        if let Some(&i) = self.envs[env].instances.get(&alias) {
+            return Ok(i);
+        }
+        let DefKind::IncludeAlias { stmt } = self.hir.def(alias).kind else { return Err(internal("alias kind")) };
+        let scope = self.hir.def(alias).scope;
+        let Some(Stmt::Include(include)) = self.hir.scope(scope).stmts.get(stmt) else { return Err(internal("include statement")) };
+        let instance = self.make_instance(env, include)?;
+        self.envs[env].instances.insert(alias, instance);
+        Ok(instance)
+    }
+
+    /// Creates a class instance for `include` in `env`: its parameters bound to the arguments.
+    fn make_instance(&mut self, env: EnvId, include: &Include) -> Result<EnvId, EvalError> {
+        let class = include.class.as_ref().ok_or_else(|| internal("unresolved class"))?;
+        let def_env = self.path_env(env, class)?;
+        let DefKind::Class { params, body } = &self.hir.def(class.def).kind else { return Err(internal("class kind")) };
+        let mut values = Vec::new();
+        for &a in include.args.iter().flatten() {
+            values.push(self.eval(env, &mut Vec::new(), a)?);
+        }
+        let instance = self.new_env(Some(def_env), *body);
+        for (&p, v) in params.iter().flatten().zip(values) {
+            self.envs[instance].params.insert(p, v);
+        }
+        Ok(instance)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Statements
+
+    fn run_scope(&mut self, env: EnvId) -> Result<(), EvalError> {
+        let scope = self.envs[env].scope;
+        let hir = self.hir;
+        for stmt in &hir.scope(scope).stmts {
+            self.run_stmt(env, stmt)?;
+        }
+        Ok(())
+    }
+
+    fn run_stmt(&mut self, env: EnvId, stmt: &Stmt) -> Result<(), EvalError> {
+        match stmt {
+            Stmt::Resource(res) => self.run_resource(env, res),
+            Stmt::Edge { halves, span } => {
+                let file = self.hir.scope(self.envs[env].scope).file;
+                let mut names = Vec::new();
+                for h in halves {
+                    names.push(self.names(env, h.name)?);
+                }
+                if let [a, b] = halves.as_slice()
+                    && let (Some(send), Some(recv)) = (&a.port, &b.port)
+                {
+                    for x in &names[0] {
+                        for y in &names[1] {
+                            self.out.edges.push(EdgeOut {
+                                from: (a.kind.text.clone(), x.clone()),
+                                to: (b.kind.text.clone(), y.clone()),
+                                notify: false,
+                                send_recv: Some((send.text.clone(), recv.text.clone())),
+                                file,
+                                span: *span,
+                            });
+                        }
+                    }
+                    return Ok(());
+                }
+                for (i, pair) in halves.windows(2).enumerate() {
+                    for x in &names[i] {
+                        for y in &names[i + 1] {
+                            self.out.edges.push(EdgeOut { from: (pair[0].kind.text.clone(), x.clone()), to: (pair[1].kind.text.clone(), y.clone()), notify: false, send_recv: None, file, span: *span });
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Stmt::If { cond, then_scope, else_scope } => {
+                let c = self.eval(env, &mut Vec::new(), *cond)?;
+                let branch = if c.as_bool() == Some(true) { Some(*then_scope) } else { *else_scope };
+                if let Some(s) = branch {
+                    let e = self.new_env(Some(env), s);
+                    self.run_scope(e)?;
+                }
+                Ok(())
+            }
+            Stmt::For { iter, kv, body, .. } => {
+                let items = self.eval(env, &mut Vec::new(), *iter)?;
+                let params = self.hir.scope(*body).params.clone();
+                let pairs: Vec<(Value, Value)> = match (&items, kv) {
+                    (Value::List(l), false) => l.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v.clone())).collect(),
+                    (Value::Map(m), true) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    _ => return Err(self.at(EvalError::fatal("a loop needs a list (for) or a map (forkv)"), *iter)),
+                };
+                for (k, v) in pairs {
+                    let e = self.new_env(Some(env), *body);
+                    if let [pk, pv] = params[..] {
+                        self.envs[e].params.insert(pk, k);
+                        self.envs[e].params.insert(pv, v);
+                    }
+                    self.run_scope(e)?;
+                }
+                Ok(())
+            }
+            Stmt::Include(include) => {
+                let instance = match include.alias {
+                    Some(alias) => self.instance(env, alias)?,
+                    None => self.make_instance(env, include)?,
+                };
+                self.run_scope(instance)
+            }
+            Stmt::Panic { args, span } => {
+                let file = self.hir.scope(self.envs[env].scope).file;
+                let mut values = Vec::new();
+                for &a in args {
+                    values.push(self.eval(env, &mut Vec::new(), a)?);
+                }
+                let triggered = match values.first() {
+                    Some(Value::Bool(b)) => *b,
+                    Some(Value::Str(s)) => !s.is_empty(),
+                    _ => false,
+                };
+                if triggered {
+                    let message = match (values.first(), values.get(1)) {
+                        (Some(Value::Str(s)), _) => format!("panic: {s}"),
+                        (_, Some(Value::Str(s))) => format!("panic: {s}"),
+                        _ => "panic".to_string(),
+                    };
+                    return Err(EvalError { message, catchable: false, at: Some((file, *span)) });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A resource or edge name: one string, or a list of them.
+    fn names(&mut self, env: EnvId, e: ExprIdx) -> Result<Vec<String>, EvalError> {
+        match self.eval(env, &mut Vec::new(), e)? {
+            Value::Str(s) => Ok(vec![s.to_string()]),
+            Value::List(items) => Ok(items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+            other => Err(self.at(EvalError::fatal(format!("a name must be a str or a list of str, got {other}")), e)),
+        }
+    }
+
+    fn run_resource(&mut self, env: EnvId, res: &Resource) -> Result<(), EvalError> {
+        let file = self.hir.scope(self.envs[env].scope).file;
+        let names = if res.collect {
+            match self.eval(env, &mut Vec::new(), res.name)? {
+                Value::Str(s) => vec![s.to_string()],
+                Value::List(items) => items.iter().filter_map(|v| v.as_str().map(str::to_string).or_else(|| v.field("name").and_then(Value::as_str).map(str::to_string))).collect(),
+                _ => Vec::new(),
+            }
+        } else {
+            self.names(env, res.name)?
+        };
+        let mut fields = Vec::new();
+        let mut meta = Vec::new();
+        let mut edges = Vec::new();
+        for entry in &res.entries {
+            if let Some(cond) = entry.cond
+                && self.eval(env, &mut Vec::new(), cond)?.as_bool() != Some(true)
+            {
+                continue;
+            }
+            match &entry.kind {
+                EntryKind::Field { name, value } => fields.push((name.text.clone(), self.eval(env, &mut Vec::new(), *value)?)),
+                EntryKind::MetaParam { name, value } => meta.push((SmolStr::new(name.text.to_lowercase()), self.eval(env, &mut Vec::new(), *value)?)),
+                EntryKind::Meta { value } => {
+                    if let Value::Struct(all) = self.eval(env, &mut Vec::new(), *value)? {
+                        meta.extend(all.iter().cloned());
+                    }
+                }
+                EntryKind::Edge { property, target } => {
+                    let targets = self.names(env, target.name)?;
+                    let prop = crate::registry::resources::edge_property(&property.text);
+                    let (reverse, notify) = prop.map_or((false, false), |p| (p.reverse, p.notify));
+                    for t in targets {
+                        edges.push((target.kind.text.clone(), t, reverse, notify, entry.span));
+                    }
+                }
+            }
+        }
+        for name in names {
+            for (kind, target, reverse, notify, span) in &edges {
+                let me = (res.kind.text.clone(), name.clone());
+                let other = (kind.clone(), target.clone());
+                let (from, to) = if *reverse { (other, me) } else { (me, other) };
+                self.out.edges.push(EdgeOut { from, to, notify: *notify, send_recv: None, file, span: *span });
+            }
+            self.out.resources.push(ResourceOut { kind: res.kind.text.clone(), name, fields: fields.clone(), meta: meta.clone(), collect: res.collect, file, span: res.span });
+        }
+        Ok(())
+    }
+}
+
+fn internal(what: &str) -> EvalError {
+    EvalError::fatal(format!("internal error: missing {what} (please report this)"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+impl Evaluator<'_> {
+    fn eval(&mut self, env: EnvId, locals: &mut Locals, e: ExprIdx) -> Result<Value, EvalError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(self.at(EvalError::fatal("expression nesting is too deep to evaluate"), e));
+        }
+        let result = self.eval_inner(env, locals, e);
+        self.depth -= 1;
+        result.map_err(|err| self.at(err, e))
+    }
+
+    fn eval_inner(&mut self, env: EnvId, locals: &mut Locals, e: ExprIdx) -> Result<Value, EvalError> {
+        let hir = self.hir;
+        match &hir.expr(e).kind {
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Int(i) => Ok(Value::Int(*i)),
+            ExprKind::Float(f) => Ok(Value::Float(*f)),
+            ExprKind::Str(s) => Ok(Value::str(s.as_str())),
+            ExprKind::Interpolated(parts) => {
+                let mut out = String::new();
+                for &p in parts {
+                    match self.eval(env, locals, p)? {
+                        Value::Str(s) => out.push_str(&s),
+                        other => out.push_str(&other.go_v()),
+                    }
+                }
+                Ok(Value::str(out))
+            }
+            ExprKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for &i in items {
+                    out.push(self.eval(env, locals, i)?);
+                }
+                Ok(Value::list(out))
+            }
+            ExprKind::Map(items) => {
+                let mut out = BTreeMap::new();
+                for &(k, v) in items {
+                    let key = self.eval(env, locals, k)?;
+                    let value = self.eval(env, locals, v)?;
+                    out.insert(key, value); // a later duplicate key wins
+                }
+                Ok(Value::Map(Arc::new(out)))
+            }
+            ExprKind::Struct(fields) => {
+                let mut out = Vec::with_capacity(fields.len());
+                for (n, v) in fields {
+                    out.push((n.clone(), self.eval(env, locals, *v)?));
+                }
+                Ok(Value::structure(out))
+            }
+            ExprKind::Var(VarRef::Builtin(c)) => Ok(match &c.value {
+                crate::registry::consts::ConstValue::Str(s) => Value::str(*s),
+                crate::registry::consts::ConstValue::Int(i) => Value::Int(*i),
+                crate::registry::consts::ConstValue::Bool(b) => Value::Bool(*b),
+                crate::registry::consts::ConstValue::Float(f) => Value::Float(*f),
+                crate::registry::consts::ConstValue::Hostname => Value::str(self.host.hostname.as_str()),
+            }),
+            ExprKind::Var(VarRef::Def(path)) => self.var(env, locals, path),
+            ExprKind::Lambda(_) => Ok(Value::Func(Arc::new(Closure {
+                id: NEXT_CLOSURE.fetch_add(1, Ordering::Relaxed),
+                lambda: LambdaRef::Expr(e),
+                env,
+                locals: locals.clone(),
+            }))),
+            ExprKind::Call { callee, args } => {
+                let mut values = Vec::with_capacity(args.len());
+                for &a in args {
+                    values.push(self.eval(env, locals, a)?);
+                }
+                match callee {
+                    Callee::Builtin(f) => self.call_builtin(f, values, e),
+                    Callee::Func(path) => {
+                        let def_env = self.path_env(env, path)?;
+                        let DefKind::Func(lambda) = &self.hir.def(path.def).kind else { return Err(internal("func kind")) };
+                        let mut inner: Locals = lambda.params.iter().copied().zip(values).collect();
+                        self.eval(def_env, &mut inner, lambda.body)
+                    }
+                    Callee::Value(f) => {
+                        let func = self.eval(env, locals, *f)?;
+                        self.call_value(&func, values)
+                    }
+                }
+            }
+            ExprKind::If { cond, then_value, else_value } => {
+                let c = self.eval(env, locals, *cond)?;
+                if c.as_bool() == Some(true) { self.eval(env, locals, *then_value) } else { self.eval(env, locals, *else_value) }
+            }
+            ExprKind::Except { lhs, rhs } => match self.eval(env, locals, *lhs) {
+                Err(err) if err.catchable => self.eval(env, locals, *rhs),
+                other => other,
+            },
+            ExprKind::FieldOr { base, field, default } => {
+                let b = self.eval(env, locals, *base)?;
+                match b.field(&field.text) {
+                    Some(v) => Ok(v.clone()),
+                    None => self.eval(env, locals, *default),
+                }
+            }
+            ExprKind::Error => Err(internal("a valid expression")),
+        }
+    }
+
+    fn var(&mut self, env: EnvId, locals: &mut Locals, path: &Path) -> Result<Value, EvalError> {
+        let def = self.hir.def(path.def);
+        if path.via.is_empty()
+            && let Some((_, v)) = locals.iter().rev().find(|(d, _)| *d == path.def)
+        {
+            return Ok(v.clone());
+        }
+        match &def.kind {
+            DefKind::Param { .. } | DefKind::LoopKey | DefKind::LoopValue => {
+                let e = self.path_env(env, path)?;
+                self.envs[e].params.get(&path.def).cloned().ok_or_else(|| internal("parameter value"))
+            }
+            DefKind::Bind { value, .. } => {
+                let value = *value;
+                let e = self.path_env(env, path)?;
+                match self.envs[e].binds.get(&path.def) {
+                    Some(Some(result)) => return result.clone(),
+                    Some(None) => return Err(internal("acyclic binds")),
+                    None => {}
+                }
+                self.envs[e].binds.insert(path.def, None);
+                let result = self.eval(e, &mut Vec::new(), value);
+                self.envs[e].binds.insert(path.def, Some(result.clone()));
+                result
+            }
+            _ => Err(internal("a variable")),
+        }
+    }
+
+    fn call_value(&mut self, func: &Value, args: Vec<Value>) -> Result<Value, EvalError> {
+        let Value::Func(f) = func else { return Err(EvalError::fatal(format!("{func} is not a function"))) };
+        let Some(closure) = f.as_any().downcast_ref::<Closure>() else { return Err(internal("a closure")) };
+        let LambdaRef::Expr(lambda_expr) = closure.lambda;
+        let ExprKind::Lambda(lambda) = &self.hir.expr(lambda_expr).kind else { return Err(internal("a lambda")) };
+        if lambda.params.len() != args.len() {
+            return Err(EvalError::fatal(format!("the function takes {} arguments but got {}", lambda.params.len(), args.len())));
+        }
+        let mut locals = closure.locals.clone();
+        locals.extend(lambda.params.iter().copied().zip(args));
+        let env = closure.env;
+        self.eval(env, &mut locals, lambda.body)
+    }
+
+    fn call_builtin(&mut self, f: &'static FunctionDef, args: Vec<Value>, e: ExprIdx) -> Result<Value, EvalError> {
+        if f.operator {
+            return operator(f.name, &args);
+        }
+        match (f.module, f.name) {
+            ("", "_lookup") => return lookup(&args),
+            ("", "_struct_lookup") => {
+                let (Some(base), Some(Value::Str(field))) = (args.first(), args.get(1)) else { return Err(internal("struct lookup arguments")) };
+                return base.field(field).cloned().ok_or_else(|| EvalError::fatal(format!("struct has no field `{field}`")));
+            }
+            ("", "contains") => {
+                let (Some(needle), Some(Value::List(hay))) = (args.first(), args.get(1)) else { return Err(internal("contains arguments")) };
+                return Ok(Value::Bool(hay.contains(needle)));
+            }
+            ("", "_collect") => return Ok(Value::list(Vec::new())),
+            _ => {}
+        }
+        let Some(implementation) = stdlib::implementation(f.module, f.name) else {
+            return Err(EvalError::fatal(format!("`{}` is not implemented by mclc yet", f.qualified_name())));
+        };
+        let saved = self.ret_type.take();
+        self.ret_type = self.typed.expr_types.get(&e).cloned();
+        let result = implementation(self, &args);
+        self.ret_type = saved;
+        result
+    }
+}
+
+impl CallCtx for Evaluator<'_> {
+    fn call(&mut self, func: &Value, args: Vec<Value>) -> Result<Value, EvalError> {
+        self.call_value(func, args)
+    }
+
+    fn ret_type(&self) -> Option<Type> {
+        self.ret_type.clone()
+    }
+
+    fn host(&self) -> &Host {
+        self.host
+    }
+}
+
+/// `x[i]`: a list index or a map key; a missing one is a catchable error.
+fn lookup(args: &[Value]) -> Result<Value, EvalError> {
+    match (args.first(), args.get(1)) {
+        (Some(Value::List(items)), Some(Value::Int(i))) => usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned().ok_or_else(|| {
+            EvalError::catchable(format!("list index not present, got: {i}, len is: {}, in: {}", items.len(), Value::List(items.clone())))
+        }),
+        (Some(Value::Map(m)), Some(key)) => m.get(key).cloned().ok_or_else(|| {
+            let shown: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            EvalError::catchable(format!("map key not present, want: {key} in {{{}}}", shown.join(", ")))
+        }),
+        _ => Err(internal("lookup arguments")),
+    }
+}
+
+/// The operators, on values the type checker already matched.
+fn operator(op: &str, args: &[Value]) -> Result<Value, EvalError> {
+    use Value::*;
+    let bad = || EvalError::fatal(format!("operator `{op}` can't take {}", args.iter().map(|a| a.ty().to_string()).collect::<Vec<_>>().join(" and ")));
+    Ok(match (op, args) {
+        ("not", [Bool(a)]) => Bool(!a),
+        ("and", [Bool(a), Bool(b)]) => Bool(*a && *b),
+        ("or", [Bool(a), Bool(b)]) => Bool(*a || *b),
+        ("==", [a, b]) => Bool(a == b),
+        ("!=", [a, b]) => Bool(a != b),
+        ("+", [Int(a), Int(b)]) => Int(a.wrapping_add(*b)),
+        ("-", [Int(a), Int(b)]) => Int(a.wrapping_sub(*b)),
+        ("*", [Int(a), Int(b)]) => Int(a.wrapping_mul(*b)),
+        ("+", [Float(a), Float(b)]) => Float(a + b),
+        ("-", [Float(a), Float(b)]) => Float(a - b),
+        ("*", [Float(a), Float(b)]) => Float(a * b),
+        ("+", [Str(a), Str(b)]) => Value::str(format!("{a}{b}")),
+        ("/", [Int(_), Int(0)]) => return Err(EvalError::catchable("can't divide by zero")),
+        ("/", [Int(a), Int(b)]) => Float(*a as f64 / *b as f64),
+        ("/", [Float(_), Float(b)]) if *b == 0.0 => return Err(EvalError::catchable("can't divide by zero")),
+        ("/", [Float(a), Float(b)]) => Float(a / b),
+        ("<", [Int(a), Int(b)]) => Bool(a < b),
+        (">", [Int(a), Int(b)]) => Bool(a > b),
+        ("<=", [Int(a), Int(b)]) => Bool(a <= b),
+        (">=", [Int(a), Int(b)]) => Bool(a >= b),
+        ("<", [Float(a), Float(b)]) => Bool(a < b),
+        (">", [Float(a), Float(b)]) => Bool(a > b),
+        ("<=", [Float(a), Float(b)]) => Bool(a <= b),
+        (">=", [Float(a), Float(b)]) => Bool(a >= b),
+        ("π", []) => Float(std::f64::consts::PI),
+        _ => return Err(bad()),
+    })
+}
