@@ -221,7 +221,7 @@ pub fn build_graph(path: &Path, host: Option<crate::eval::stdlib::Host>) -> Buil
     let (Some(hir), Some(typed)) = (&checked.hir, &checked.typed) else { return Built { checked, graph: None } };
     let root = if path.is_dir() { path.to_path_buf() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
     let host = host.unwrap_or_else(|| crate::eval::stdlib::Host::local(root));
-    let graph = match crate::eval::interp::run(hir, typed, &host) {
+    let graph = match crate::eval::interp::run(hir, typed, &host, &checked.sources) {
         Ok(output) => match crate::eval::graph::build(output) {
             Ok(g) => Some(g),
             Err(e) => {

@@ -12,7 +12,7 @@ use crate::eval::value::{Callable, EvalError, Value};
 use crate::registry::functions::FunctionDef;
 use crate::semantics::hir::*;
 use crate::semantics::unify::Typed;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceMap, Span};
 use crate::types::Type;
 use smol_str::SmolStr;
 use std::collections::{BTreeMap, HashMap};
@@ -76,8 +76,8 @@ pub struct RunError {
 }
 
 /// Evaluates the program once and returns its output.
-pub fn run(hir: &Hir, typed: &Typed, host: &Host) -> Result<Output, RunError> {
-    let mut ev = Evaluator { hir, typed, host, envs: Vec::new(), module_envs: HashMap::new(), out: Output::default(), ret_type: None, depth: 0 };
+pub fn run(hir: &Hir, typed: &Typed, host: &Host, sources: &SourceMap) -> Result<Output, RunError> {
+    let mut ev = Evaluator { hir, typed, host, sources, envs: Vec::new(), module_envs: HashMap::new(), out: Output::default(), ret_type: None, call_file: None, tail_type: None, depth: 0 };
     let root = ev.new_env(None, hir.entry);
     let file = hir.scope(hir.entry).file;
     ev.run_scope(root).map_err(|e| ev.locate(e, file, hir.scope(hir.entry).span))?;
@@ -134,6 +134,13 @@ struct Evaluator<'h> {
     hir: &'h Hir,
     typed: &'h Typed,
     host: &'h Host,
+    sources: &'h SourceMap,
+    /// The file of the builtin call being made (for CallCtx::module_base).
+    call_file: Option<FileId>,
+    /// The body of the `func` statement being called, with the call's result type: a builtin
+    /// call that is the whole body returns that type (it differs per call of a polymorphic
+    /// func, while the type checker records the first instance's).
+    tail_type: Option<(ExprIdx, Type)>,
     envs: Vec<Env>,
     module_envs: HashMap<ScopeIdx, EnvId>,
     out: Output,
@@ -474,7 +481,11 @@ impl Evaluator<'_> {
                         let def_env = self.path_env(env, path)?;
                         let DefKind::Func(lambda) = &self.hir.def(path.def).kind else { return Err(internal("func kind")) };
                         let mut inner: Locals = lambda.params.iter().copied().zip(values).collect();
-                        self.eval(def_env, &mut inner, lambda.body)
+                        let saved = self.tail_type.take();
+                        self.tail_type = self.typed.expr_types.get(&e).map(|t| (lambda.body, t.clone()));
+                        let result = self.eval(def_env, &mut inner, lambda.body);
+                        self.tail_type = saved;
+                        result
                     }
                     Callee::Value(f) => {
                         let func = self.eval(env, locals, *f)?;
@@ -564,10 +575,14 @@ impl Evaluator<'_> {
         let Some(implementation) = stdlib::implementation(f.module, f.name) else {
             return Err(EvalError::fatal(format!("`{}` is not implemented by mclc yet", f.qualified_name())));
         };
-        let saved = self.ret_type.take();
-        self.ret_type = self.typed.expr_types.get(&e).cloned();
+        let saved = (self.ret_type.take(), self.call_file);
+        self.ret_type = match &self.tail_type {
+            Some((body, t)) if *body == e => Some(t.clone()),
+            _ => self.typed.expr_types.get(&e).cloned(),
+        };
+        self.call_file = Some(self.hir.expr(e).file);
         let result = implementation(self, &args);
-        self.ret_type = saved;
+        (self.ret_type, self.call_file) = saved;
         result
     }
 }
@@ -583,6 +598,16 @@ impl CallCtx for Evaluator<'_> {
 
     fn host(&self) -> &Host {
         self.host
+    }
+
+    fn module_base(&self) -> String {
+        let Some(file) = self.call_file else { return "/".into() };
+        let path = &self.sources.get(file).path;
+        let dir = path.parent().unwrap_or(path);
+        match dir.strip_prefix(&self.host.deploy_root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => format!("/{}/", rel.display()),
+            _ => "/".into(),
+        }
     }
 }
 

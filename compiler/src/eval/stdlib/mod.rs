@@ -40,6 +40,11 @@ pub trait CallCtx {
     fn ret_type(&self) -> Option<Type>;
     /// The host the program runs on.
     fn host(&self) -> &Host;
+    /// The deploy directory of the module whose code makes this call: `/` for the entry module,
+    /// `/mod1/` for code of `import "mod1/"`; always ends in `/`.
+    fn module_base(&self) -> String {
+        "/".into()
+    }
 }
 
 /// What the program can see of the machine and the cluster.
