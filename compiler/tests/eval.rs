@@ -142,3 +142,36 @@ fn params_are_kept_with_values() {
     assert_eq!(r.meta.get("noop"), Some(&Value::Bool(true)));
     let _ = Phase::Eval;
 }
+
+/// A stream update recomputes only what depends on it, and the new output reflects it.
+#[test]
+fn stream_updates_recompute_only_dependents() {
+    use mcl_compiler::driver::{StopAfter, check_path};
+    use mcl_compiler::eval::interp::Session;
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.mcl");
+    let mut src = String::from("import \"datetime\"\n$now = datetime.now()\ntest \"clock-${now_str}\" {}\n$now_str = if $now > 0 { \"ticking\" } else { \"stopped\" }\n");
+    for i in 0..200 {
+        src.push_str(&format!("test \"static-{i}\" {{\n\tint64 => {i},\n}}\n"));
+    }
+    std::fs::write(&main, &src).unwrap();
+    let checked = check_path(&main, StopAfter::Unify);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let host = Host::local(dir.path().to_path_buf());
+    let (hir, typed) = (checked.hir.as_ref().unwrap(), checked.typed.as_ref().unwrap());
+    let mut session = Session::new(hir, typed, &host, &checked.sources);
+    let first = session.run().expect("first run");
+    assert_eq!(first.resources.len(), 201);
+    assert!(first.resources.iter().any(|r| r.name == "clock-ticking"));
+    assert!(session.recomputed() > 200);
+    let stream = session.streams().iter().position(|s| s.function.name == "now").expect("datetime.now is a stream");
+    let second = session.update(stream, Value::Int(0)).expect("update");
+    assert!(second.resources.iter().any(|r| r.name == "clock-stopped"), "the new value flows to the resource");
+    assert!(!second.resources.iter().any(|r| r.name == "clock-ticking"));
+    assert_eq!(second.resources.len(), 201);
+    assert!(session.recomputed() <= 3, "only the dependents are recomputed, not {}", session.recomputed());
+    // Nothing changed: nothing is recomputed.
+    let third = session.run().expect("re-run");
+    assert_eq!(third, second);
+    assert_eq!(session.recomputed(), 0);
+}

@@ -6,6 +6,13 @@
 //! `include` (whose parent is the class's definition site), one per if-branch and per loop
 //! iteration. Binds are evaluated lazily, once per environment; lambdas are closures over their
 //! environment and the parameters around them. Only the taken branch of an `if` runs.
+//!
+//! **Reactivity.** A [`Session`] keeps its environments between runs. Calls of stream builtins
+//! (`datetime.now`, `os.readfile`, …) read the session's table of current stream values, and
+//! every cached bind value and statement output remembers which stream values it depends on
+//! (a reverse index maps each stream to its dependents). [`Session::update`] invalidates exactly
+//! the dependents of the changed stream and re-runs: everything else comes from the caches, so
+//! the work is proportional to what depends on the stream, not to the program.
 
 use crate::eval::stdlib::{self, CallCtx, Host};
 use crate::eval::value::{Callable, EvalError, Value};
@@ -77,21 +84,148 @@ pub struct RunError {
 
 /// Evaluates the program once and returns its output.
 pub fn run(hir: &Hir, typed: &Typed, host: &Host, sources: &SourceMap) -> Result<Output, RunError> {
-    let mut ev = Evaluator { hir, typed, host, sources, envs: Vec::new(), module_envs: HashMap::new(), out: Output::default(), ret_type: None, call_file: None, tail_type: None, depth: 0 };
-    let root = ev.new_env(None, hir.entry);
-    let file = hir.scope(hir.entry).file;
-    ev.run_scope(root).map_err(|e| ev.locate(e, file, hir.scope(hir.entry).span))?;
-    Ok(ev.out)
+    Session::new(hir, typed, host, sources).run()
+}
+
+/// Identifies one stream source: a stream builtin called with particular arguments.
+pub type StreamId = usize;
+
+/// A stream source the program reads: the function and its arguments.
+#[derive(Clone, Debug)]
+pub struct StreamSource {
+    /// The builtin (`datetime.now`, `os.readfile`, …).
+    pub function: &'static FunctionDef,
+    /// Its arguments.
+    pub args: Vec<Value>,
+    /// Its current value.
+    pub value: Value,
+}
+
+/// A reactive evaluation of one program: run it, then feed it new stream values.
+pub struct Session<'h> {
+    ev: Evaluator<'h>,
+}
+
+impl<'h> Session<'h> {
+    /// A session for a checked program on `host`.
+    pub fn new(hir: &'h Hir, typed: &'h Typed, host: &'h Host, sources: &'h SourceMap) -> Session<'h> {
+        Session {
+            ev: Evaluator {
+                hir,
+                typed,
+                host,
+                sources,
+                envs: Vec::new(),
+                module_envs: HashMap::new(),
+                ret_type: None,
+                call_file: None,
+                tail_type: None,
+                depth: 0,
+                streams: Vec::new(),
+                stream_ids: HashMap::new(),
+                frames: Vec::new(),
+                dependents: HashMap::new(),
+                root: None,
+                recomputed: 0,
+            },
+        }
+    }
+
+    /// Evaluates the program (first run: samples every stream it reads) and returns its output.
+    pub fn run(&mut self) -> Result<Output, RunError> {
+        let ev = &mut self.ev;
+        let root = match ev.root {
+            Some(r) => r,
+            None => {
+                let r = ev.new_env(None, ev.hir.entry);
+                ev.root = Some(r);
+                r
+            }
+        };
+        ev.recomputed = 0;
+        let file = ev.hir.scope(ev.hir.entry).file;
+        let span = ev.hir.scope(ev.hir.entry).span;
+        let piece = ev.run_scope(root).map_err(|e| ev.locate(e, file, span))?;
+        let mut out = Output::default();
+        piece.flatten_into(&mut out);
+        Ok(out)
+    }
+
+    /// The stream sources the program has read so far.
+    pub fn streams(&self) -> &[StreamSource] {
+        &self.ev.streams
+    }
+
+    /// Sets a stream's new value, invalidates what depends on it, and re-runs. Returns the new
+    /// output (the unchanged parts come from the caches).
+    pub fn update(&mut self, stream: StreamId, value: Value) -> Result<Output, RunError> {
+        if let Some(s) = self.ev.streams.get_mut(stream) {
+            s.value = value;
+        }
+        for dependent in self.ev.dependents.remove(&stream).unwrap_or_default() {
+            self.ev.invalidate(dependent);
+        }
+        self.run()
+    }
+
+    /// How many statements and binds the last run had to compute (not taken from caches).
+    pub fn recomputed(&self) -> usize {
+        self.ev.recomputed
+    }
 }
 
 type EnvId = usize;
 
+/// A cached value or statement output with the streams it depends on.
+#[derive(Clone, Debug)]
+struct Cached<T> {
+    value: T,
+    deps: Vec<StreamId>,
+}
+
+/// What a cache entry is, for invalidation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum CacheRef {
+    Bind(EnvId, DefIdx),
+    Stmt(EnvId, usize),
+    Instance(EnvId, DefIdx),
+}
+
+/// Identifies a child environment of a statement, so that re-runs reuse it (and its caches).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ChildKey {
+    Branch(usize, bool),
+    Iteration(usize, usize),
+    Include(usize),
+    Alias(DefIdx),
+}
+
 struct Env {
     parent: Option<EnvId>,
     scope: ScopeIdx,
-    binds: HashMap<DefIdx, Option<Result<Value, EvalError>>>,
+    binds: HashMap<DefIdx, Option<Cached<Result<Value, EvalError>>>>,
     params: HashMap<DefIdx, Value>,
-    instances: HashMap<DefIdx, EnvId>,
+    instances: HashMap<DefIdx, Cached<EnvId>>,
+    stmts: HashMap<usize, Cached<Arc<Piece>>>,
+    children: HashMap<ChildKey, EnvId>,
+}
+
+/// The output of a statement: its own resources and edges, and its nested statements' pieces.
+#[derive(Debug, Default)]
+struct Piece {
+    resources: Vec<ResourceOut>,
+    edges: Vec<EdgeOut>,
+    children: Vec<Arc<Piece>>,
+}
+
+impl Piece {
+    fn flatten_into(&self, out: &mut Output) {
+        out.resources.extend(self.resources.iter().cloned());
+        out.edges.extend(self.edges.iter().cloned());
+        for c in &self.children {
+            c.flatten_into(out);
+        }
+    }
 }
 
 /// Lambda and function parameters in scope, innermost last.
@@ -143,16 +277,101 @@ struct Evaluator<'h> {
     tail_type: Option<(ExprIdx, Type)>,
     envs: Vec<Env>,
     module_envs: HashMap<ScopeIdx, EnvId>,
-    out: Output,
     /// The result type of the builtin call being made (for CallCtx::ret_type).
     ret_type: Option<Type>,
     depth: usize,
+    /// Every stream source read, by id, with its current value.
+    streams: Vec<StreamSource>,
+    stream_ids: HashMap<(String, Vec<Value>), StreamId>,
+    /// The streams read by each cache entry being computed, innermost last.
+    frames: Vec<Vec<StreamId>>,
+    /// For each stream, the cache entries that depend on it.
+    dependents: HashMap<StreamId, Vec<CacheRef>>,
+    root: Option<EnvId>,
+    /// Statements and binds computed in this run (for tests and benchmarks).
+    recomputed: usize,
 }
 
 impl Evaluator<'_> {
     fn new_env(&mut self, parent: Option<EnvId>, scope: ScopeIdx) -> EnvId {
-        self.envs.push(Env { parent, scope, binds: HashMap::new(), params: HashMap::new(), instances: HashMap::new() });
+        self.envs.push(Env {
+            parent,
+            scope,
+            binds: HashMap::new(),
+            params: HashMap::new(),
+            instances: HashMap::new(),
+            stmts: HashMap::new(),
+            children: HashMap::new(),
+        });
         self.envs.len() - 1
+    }
+
+    /// The child environment of `parent` for `key`, reused across runs. When its parameters
+    /// change (a loop item, include arguments), its caches are cleared.
+    fn child_env(&mut self, owner: EnvId, key: ChildKey, parent: EnvId, scope: ScopeIdx, params: Vec<(DefIdx, Value)>) -> EnvId {
+        let env = match self.envs[owner].children.get(&key) {
+            Some(&e) if self.envs[e].parent == Some(parent) && self.envs[e].scope == scope => e,
+            _ => {
+                let e = self.new_env(Some(parent), scope);
+                self.envs[owner].children.insert(key, e);
+                e
+            }
+        };
+        let changed = params.len() != self.envs[env].params.len() || params.iter().any(|(d, v)| self.envs[env].params.get(d) != Some(v));
+        if changed {
+            self.reset_env(env);
+            self.envs[env].params = params.into_iter().collect();
+        }
+        env
+    }
+
+    /// Clears an environment's caches and forgets its children.
+    fn reset_env(&mut self, env: EnvId) {
+        let e = &mut self.envs[env];
+        e.binds.clear();
+        e.instances.clear();
+        e.stmts.clear();
+        e.children.clear();
+    }
+
+    fn invalidate(&mut self, r: CacheRef) {
+        match r {
+            CacheRef::Bind(env, def) => {
+                self.envs[env].binds.remove(&def);
+            }
+            CacheRef::Stmt(env, index) => {
+                self.envs[env].stmts.remove(&index);
+            }
+            CacheRef::Instance(env, alias) => {
+                self.envs[env].instances.remove(&alias);
+            }
+        }
+    }
+
+    /// Starts recording the streams a cache entry reads.
+    fn push_frame(&mut self) {
+        self.frames.push(Vec::new());
+    }
+
+    /// Stops recording: returns the entry's streams, which also count for the enclosing entry.
+    fn pop_frame(&mut self) -> Vec<StreamId> {
+        let mut deps = self.frames.pop().unwrap_or_default();
+        deps.sort_unstable();
+        deps.dedup();
+        self.add_deps(&deps);
+        deps
+    }
+
+    fn add_deps(&mut self, deps: &[StreamId]) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.extend_from_slice(deps);
+        }
+    }
+
+    fn register(&mut self, deps: &[StreamId], r: CacheRef) {
+        for &d in deps {
+            self.dependents.entry(d).or_default().push(r);
+        }
     }
 
     /// Fills in the location of an error that has none.
@@ -203,21 +422,28 @@ impl Evaluator<'_> {
         self.env_for(cur, self.hir.def(path.def).scope).ok_or_else(|| internal("definition environment"))
     }
 
-    /// The instance of the class included as `alias` in `env`, created (and run) on first use.
+    /// The instance of the class included as `alias` in `env` (cached with the streams its
+    /// arguments read).
     fn instance(&mut self, env: EnvId, alias: DefIdx) -> Result<EnvId, EvalError> {
-        if let Some(&i) = self.envs[env].instances.get(&alias) {
-            return Ok(i);
+        if let Some(c) = self.envs[env].instances.get(&alias) {
+            let (instance, deps) = (c.value, c.deps.clone());
+            self.add_deps(&deps);
+            return Ok(instance);
         }
         let DefKind::IncludeAlias { stmt } = self.hir.def(alias).kind else { return Err(internal("alias kind")) };
         let scope = self.hir.def(alias).scope;
         let Some(Stmt::Include(include)) = self.hir.scope(scope).stmts.get(stmt) else { return Err(internal("include statement")) };
-        let instance = self.make_instance(env, include)?;
-        self.envs[env].instances.insert(alias, instance);
+        self.push_frame();
+        let instance = self.make_instance(env, include, ChildKey::Alias(alias));
+        let deps = self.pop_frame();
+        let instance = instance?;
+        self.register(&deps, CacheRef::Instance(env, alias));
+        self.envs[env].instances.insert(alias, Cached { value: instance, deps });
         Ok(instance)
     }
 
-    /// Creates a class instance for `include` in `env`: its parameters bound to the arguments.
-    fn make_instance(&mut self, env: EnvId, include: &Include) -> Result<EnvId, EvalError> {
+    /// The class instance for `include` in `env`: its parameters bound to the arguments.
+    fn make_instance(&mut self, env: EnvId, include: &Include, key: ChildKey) -> Result<EnvId, EvalError> {
         let class = include.class.as_ref().ok_or_else(|| internal("unresolved class"))?;
         let def_env = self.path_env(env, class)?;
         let DefKind::Class { params, body } = &self.hir.def(class.def).kind else { return Err(internal("class kind")) };
@@ -225,28 +451,42 @@ impl Evaluator<'_> {
         for &a in include.args.iter().flatten() {
             values.push(self.eval(env, &mut Vec::new(), a)?);
         }
-        let instance = self.new_env(Some(def_env), *body);
-        for (&p, v) in params.iter().flatten().zip(values) {
-            self.envs[instance].params.insert(p, v);
-        }
-        Ok(instance)
+        let params: Vec<(DefIdx, Value)> = params.iter().flatten().copied().zip(values).collect();
+        Ok(self.child_env(env, key, def_env, *body, params))
     }
 
     // -----------------------------------------------------------------------------------------
     // Statements
 
-    fn run_scope(&mut self, env: EnvId) -> Result<(), EvalError> {
+    /// Runs a statement list: each statement's output comes from its cache when nothing it
+    /// depends on changed.
+    fn run_scope(&mut self, env: EnvId) -> Result<Arc<Piece>, EvalError> {
         let scope = self.envs[env].scope;
         let hir = self.hir;
-        for stmt in &hir.scope(scope).stmts {
-            self.run_stmt(env, stmt)?;
+        let mut piece = Piece::default();
+        for (index, stmt) in hir.scope(scope).stmts.iter().enumerate() {
+            if let Some(c) = self.envs[env].stmts.get(&index) {
+                let (value, deps) = (c.value.clone(), c.deps.clone());
+                self.add_deps(&deps);
+                piece.children.push(value);
+                continue;
+            }
+            self.recomputed += 1;
+            self.push_frame();
+            let result = self.run_stmt(env, index, stmt);
+            let deps = self.pop_frame();
+            let out = Arc::new(result?);
+            self.register(&deps, CacheRef::Stmt(env, index));
+            self.envs[env].stmts.insert(index, Cached { value: out.clone(), deps });
+            piece.children.push(out);
         }
-        Ok(())
+        Ok(Arc::new(piece))
     }
 
-    fn run_stmt(&mut self, env: EnvId, stmt: &Stmt) -> Result<(), EvalError> {
+    fn run_stmt(&mut self, env: EnvId, index: usize, stmt: &Stmt) -> Result<Piece, EvalError> {
+        let mut piece = Piece::default();
         match stmt {
-            Stmt::Resource(res) => self.run_resource(env, res),
+            Stmt::Resource(res) => self.run_resource(env, res, &mut piece)?,
             Stmt::Edge { halves, span } => {
                 let file = self.hir.scope(self.envs[env].scope).file;
                 let mut names = Vec::new();
@@ -258,7 +498,7 @@ impl Evaluator<'_> {
                 {
                     for x in &names[0] {
                         for y in &names[1] {
-                            self.out.edges.push(EdgeOut {
+                            piece.edges.push(EdgeOut {
                                 from: (a.kind.text.clone(), x.clone()),
                                 to: (b.kind.text.clone(), y.clone()),
                                 notify: false,
@@ -268,25 +508,24 @@ impl Evaluator<'_> {
                             });
                         }
                     }
-                    return Ok(());
+                    return Ok(piece);
                 }
                 for (i, pair) in halves.windows(2).enumerate() {
                     for x in &names[i] {
                         for y in &names[i + 1] {
-                            self.out.edges.push(EdgeOut { from: (pair[0].kind.text.clone(), x.clone()), to: (pair[1].kind.text.clone(), y.clone()), notify: false, send_recv: None, file, span: *span });
+                            piece.edges.push(EdgeOut { from: (pair[0].kind.text.clone(), x.clone()), to: (pair[1].kind.text.clone(), y.clone()), notify: false, send_recv: None, file, span: *span });
                         }
                     }
                 }
-                Ok(())
             }
             Stmt::If { cond, then_scope, else_scope } => {
                 let c = self.eval(env, &mut Vec::new(), *cond)?;
-                let branch = if c.as_bool() == Some(true) { Some(*then_scope) } else { *else_scope };
+                let taken = c.as_bool() == Some(true);
+                let branch = if taken { Some(*then_scope) } else { *else_scope };
                 if let Some(s) = branch {
-                    let e = self.new_env(Some(env), s);
-                    self.run_scope(e)?;
+                    let e = self.child_env(env, ChildKey::Branch(index, taken), env, s, Vec::new());
+                    piece.children.push(self.run_scope(e)?);
                 }
-                Ok(())
             }
             Stmt::For { iter, kv, body, .. } => {
                 let items = self.eval(env, &mut Vec::new(), *iter)?;
@@ -296,22 +535,21 @@ impl Evaluator<'_> {
                     (Value::Map(m), true) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                     _ => return Err(self.at(EvalError::fatal("a loop needs a list (for) or a map (forkv)"), *iter)),
                 };
-                for (k, v) in pairs {
-                    let e = self.new_env(Some(env), *body);
-                    if let [pk, pv] = params[..] {
-                        self.envs[e].params.insert(pk, k);
-                        self.envs[e].params.insert(pv, v);
-                    }
-                    self.run_scope(e)?;
+                for (i, (k, v)) in pairs.into_iter().enumerate() {
+                    let bound = match params[..] {
+                        [pk, pv] => vec![(pk, k), (pv, v)],
+                        _ => Vec::new(),
+                    };
+                    let e = self.child_env(env, ChildKey::Iteration(index, i), env, *body, bound);
+                    piece.children.push(self.run_scope(e)?);
                 }
-                Ok(())
             }
             Stmt::Include(include) => {
                 let instance = match include.alias {
                     Some(alias) => self.instance(env, alias)?,
-                    None => self.make_instance(env, include)?,
+                    None => self.make_instance(env, include, ChildKey::Include(index))?,
                 };
-                self.run_scope(instance)
+                piece.children.push(self.run_scope(instance)?);
             }
             Stmt::Panic { args, span } => {
                 let file = self.hir.scope(self.envs[env].scope).file;
@@ -332,9 +570,9 @@ impl Evaluator<'_> {
                     };
                     return Err(EvalError { message, catchable: false, at: Some((file, *span)) });
                 }
-                Ok(())
             }
         }
+        Ok(piece)
     }
 
     /// A resource or edge name: one string, or a list of them.
@@ -346,7 +584,7 @@ impl Evaluator<'_> {
         }
     }
 
-    fn run_resource(&mut self, env: EnvId, res: &Resource) -> Result<(), EvalError> {
+    fn run_resource(&mut self, env: EnvId, res: &Resource, piece: &mut Piece) -> Result<(), EvalError> {
         let file = self.hir.scope(self.envs[env].scope).file;
         let names = if res.collect {
             match self.eval(env, &mut Vec::new(), res.name)? {
@@ -389,9 +627,9 @@ impl Evaluator<'_> {
                 let me = (res.kind.text.clone(), name.clone());
                 let other = (kind.clone(), target.clone());
                 let (from, to) = if *reverse { (other, me) } else { (me, other) };
-                self.out.edges.push(EdgeOut { from, to, notify: *notify, send_recv: None, file, span: *span });
+                piece.edges.push(EdgeOut { from, to, notify: *notify, send_recv: None, file, span: *span });
             }
-            self.out.resources.push(ResourceOut { kind: res.kind.text.clone(), name, fields: fields.clone(), meta: meta.clone(), collect: res.collect, file, span: res.span });
+            piece.resources.push(ResourceOut { kind: res.kind.text.clone(), name, fields: fields.clone(), meta: meta.clone(), collect: res.collect, file, span: res.span });
         }
         Ok(())
     }
@@ -528,13 +766,21 @@ impl Evaluator<'_> {
                 let value = *value;
                 let e = self.path_env(env, path)?;
                 match self.envs[e].binds.get(&path.def) {
-                    Some(Some(result)) => return result.clone(),
+                    Some(Some(c)) => {
+                        let (result, deps) = (c.value.clone(), c.deps.clone());
+                        self.add_deps(&deps);
+                        return result;
+                    }
                     Some(None) => return Err(internal("acyclic binds")),
                     None => {}
                 }
+                self.recomputed += 1;
                 self.envs[e].binds.insert(path.def, None);
+                self.push_frame();
                 let result = self.eval(e, &mut Vec::new(), value);
-                self.envs[e].binds.insert(path.def, Some(result.clone()));
+                let deps = self.pop_frame();
+                self.register(&deps, CacheRef::Bind(e, path.def));
+                self.envs[e].binds.insert(path.def, Some(Cached { value: result.clone(), deps }));
                 result
             }
             _ => Err(internal("a variable")),
@@ -575,13 +821,32 @@ impl Evaluator<'_> {
         let Some(implementation) = stdlib::implementation(f.module, f.name) else {
             return Err(EvalError::fatal(format!("`{}` is not implemented by mclc yet", f.qualified_name())));
         };
+        if f.streams && f.module != "" {
+            // A stream source: its current value comes from the session's table (sampled once).
+            let key = (f.qualified_name(), args.clone());
+            let id = match self.stream_ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let value = self.call_implementation(implementation, &args, e)?;
+                    self.streams.push(StreamSource { function: f, args, value });
+                    self.stream_ids.insert(key, self.streams.len() - 1);
+                    self.streams.len() - 1
+                }
+            };
+            self.add_deps(&[id]);
+            return Ok(self.streams[id].value.clone());
+        }
+        self.call_implementation(implementation, &args, e)
+    }
+
+    fn call_implementation(&mut self, implementation: stdlib::BuiltinFn, args: &[Value], e: ExprIdx) -> Result<Value, EvalError> {
         let saved = (self.ret_type.take(), self.call_file);
         self.ret_type = match &self.tail_type {
             Some((body, t)) if *body == e => Some(t.clone()),
             _ => self.typed.expr_types.get(&e).cloned(),
         };
         self.call_file = Some(self.hir.expr(e).file);
-        let result = implementation(self, &args);
+        let result = implementation(self, args);
         (self.ret_type, self.call_file) = saved;
         result
     }
