@@ -398,10 +398,8 @@ impl Evaluator<'_> {
             }
             cur = self.envs[e].parent;
         }
-        let mut root = scope;
-        while let Some(p) = self.hir.scope(root).parent {
-            root = p;
-        }
+        // A definition in an imported module: its one environment.
+        let root = self.hir.module_root(scope);
         let module_env = match self.module_envs.get(&root) {
             Some(&e) => e,
             None => {

@@ -79,6 +79,14 @@ impl Hir {
         &self.scopes[s.0 as usize]
     }
 
+    /// The top-level scope of the module (file) that `scope` belongs to.
+    pub fn module_root(&self, mut scope: ScopeIdx) -> ScopeIdx {
+        while let Some(p) = self.scope(scope).parent {
+            scope = p;
+        }
+        scope
+    }
+
     /// True when `inner` is `outer` or nested (lexically) inside it.
     pub fn scope_within(&self, mut inner: ScopeIdx, outer: ScopeIdx) -> bool {
         loop {

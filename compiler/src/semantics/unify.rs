@@ -325,10 +325,7 @@ impl Checker<'_> {
             cur = self.envs[e].parent;
         }
         // A definition in an imported module: its one environment.
-        let mut root = scope;
-        while let Some(p) = self.hir.scope(root).parent {
-            root = p;
-        }
+        let root = self.hir.module_root(scope);
         let module_env = match self.module_envs.get(&root) {
             Some(&e) => e,
             None => {

@@ -169,7 +169,7 @@ pub(super) fn mgmt_repr(v: &Value) -> String {
     match v {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
-        Value::Float(f) => go_float_f(*f),
+        Value::Float(f) => super::fmt::format_float(*f),
         Value::Str(s) => go_quote(s),
         Value::List(l) => format!("[{}]", l.iter().map(mgmt_repr).collect::<Vec<_>>().join(", ")),
         Value::Map(m) => format!("{{{}}}", m.iter().map(|(k, v)| format!("{}: {}", mgmt_repr(k), mgmt_repr(v))).collect::<Vec<_>>().join(", ")),
@@ -178,18 +178,6 @@ pub(super) fn mgmt_repr(v: &Value) -> String {
     }
 }
 
-/// Go's `strconv.FormatFloat(f, 'f', -1, 64)`: the shortest digits that round-trip, never an
-/// exponent; `NaN`, `+Inf`, `-Inf` for the specials.
-pub(super) fn go_float_f(f: f64) -> String {
-    if f.is_nan() {
-        "NaN".into()
-    } else if f.is_infinite() {
-        if f > 0.0 { "+Inf".into() } else { "-Inf".into() }
-    } else {
-        // Rust's `Display` for f64 is the shortest round-trip form, without an exponent.
-        format!("{f}")
-    }
-}
 
 /// The state of the process-wide random generator (splitmix64 over a Weyl sequence), seeded
 /// lazily from the clock.
