@@ -819,7 +819,7 @@ impl Evaluator<'_> {
         let Some(implementation) = stdlib::implementation(f.module, f.name) else {
             return Err(EvalError::fatal(format!("`{}` is not implemented by mclc yet", f.qualified_name())));
         };
-        if f.streams && f.module != "" {
+        if f.streams && !f.module.is_empty() {
             // A stream source: its current value comes from the session's table (sampled once).
             let key = (f.qualified_name(), args.clone());
             let id = match self.stream_ids.get(&key) {
