@@ -9,6 +9,10 @@ use mcl_compiler::eval::value::Value;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// The same allocator as the `mclc` binary, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A program with `n` resources in a mix of forms (plain, loop-generated, class-included), `n/10`
 /// of them depending on the clock stream.
 fn program(n: usize) -> String {

@@ -8,6 +8,10 @@ use mcl_compiler::syntax::{interpolate, lexer, parser};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// The same allocator as the `mclc` binary, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A program of about `lines` lines that uses every common statement and expression form.
 fn generate(lines: usize) -> String {
     let mut out = String::from("import \"fmt\"\nimport \"iter\"\n\n");
