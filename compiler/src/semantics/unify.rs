@@ -1100,32 +1100,37 @@ impl Checker<'_> {
     }
 
     fn finish(mut self) -> Typed {
-        // An expression whose type is still open is ambiguous; report each open variable once,
-        // at the first expression (in source order) that has it.
-        let mut order: Vec<(ExprIdx, Type)> = std::mem::take(&mut self.expr_types);
-        order.sort_by_key(|(e, _)| {
-            let x = self.hir.expr(*e);
-            (x.file, x.span.start, std::cmp::Reverse(x.span.end))
-        });
-        let mut expr_types = HashMap::new();
-        let mut seen_vars = HashSet::new();
-        let has_errors = self.diags.iter().any(Diagnostic::is_error);
-        let mut ambiguous = Vec::new();
-        for (e, t) in order {
+        let recorded = std::mem::take(&mut self.expr_types);
+        let mut expr_types = HashMap::with_capacity(recorded.len());
+        let mut open = Vec::new();
+        for (e, t) in recorded {
             let z = self.zonk(&t);
-            if z.has_vars() && !has_errors {
-                let fresh: Vec<u32> = z.vars().into_iter().filter(|v| seen_vars.insert(*v)).collect();
-                if !fresh.is_empty() && !matches!(self.hir.expr(e).kind, ExprKind::Error) {
-                    ambiguous.push((e, z.clone()));
-                }
+            if z.has_vars() {
+                open.push((e, z.clone()));
             }
             expr_types.entry(e).or_insert(z);
         }
-        for (e, z) in ambiguous.into_iter().take(3) {
-            let x = self.hir.expr(e);
-            let (file, span) = (x.file, x.span);
-            if let Some(d) = self.error(codes::AMBIGUOUS, file, span, format!("can't infer the type of this expression (`{z}`)")) {
-                d.help = Some("nothing here pins the type down; add a type annotation where the value is defined, e.g. `$x []str = []`".into());
+        // An expression whose type is still open is ambiguous; report each open variable once,
+        // at the first expression (in source order) that has it. (Only sorted when needed.)
+        if !open.is_empty() && !self.diags.iter().any(Diagnostic::is_error) {
+            open.sort_by_key(|(e, _)| {
+                let x = self.hir.expr(*e);
+                (x.file, x.span.start, std::cmp::Reverse(x.span.end))
+            });
+            let mut seen_vars = HashSet::new();
+            let mut ambiguous = Vec::new();
+            for (e, z) in open {
+                let fresh: Vec<u32> = z.vars().into_iter().filter(|v| seen_vars.insert(*v)).collect();
+                if !fresh.is_empty() && !matches!(self.hir.expr(e).kind, ExprKind::Error) {
+                    ambiguous.push((e, z));
+                }
+            }
+            for (e, z) in ambiguous.into_iter().take(3) {
+                let x = self.hir.expr(e);
+                let (file, span) = (x.file, x.span);
+                if let Some(d) = self.error(codes::AMBIGUOUS, file, span, format!("can't infer the type of this expression (`{z}`)")) {
+                    d.help = Some("nothing here pins the type down; add a type annotation where the value is defined, e.g. `$x []str = []`".into());
+                }
             }
         }
         let def_types = std::mem::take(&mut self.def_types).into_iter().map(|(d, t)| (d, self.zonk(&t))).collect();
