@@ -145,8 +145,9 @@ impl Value {
     }
 }
 
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`, which `%v` uses: the shortest representation,
-/// with an exponent for very large or small magnitudes.
+/// Go's `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`): the shortest digits that
+/// round-trip, in exponent form when the decimal exponent is below -4 or at least 6 (Go's
+/// threshold for shortest precision): `100000`, `1e+06`, `1.23456785e+07`, `0.0001`, `1e-05`.
 pub fn go_float_g(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
@@ -157,16 +158,26 @@ pub fn go_float_g(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0".into() } else { "0".into() };
     }
-    let exp = f.abs().log10().floor() as i32;
-    if (-4..21).contains(&exp) {
-        let s = format!("{f}");
-        s
+    // Rust's `{:e}` gives the shortest round-trip mantissa and the exact decimal exponent.
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        format!("{f}")
     } else {
-        // Rust's `{:e}` gives the shortest mantissa; Go writes e+XX with at least two digits.
-        let s = format!("{f:e}");
-        let (mantissa, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let e: i32 = e.parse().unwrap_or(0);
-        format!("{mantissa}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+        format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_float_g;
+
+    #[test]
+    fn floats_print_like_go_v() {
+        for (f, want) in [(42.0, "42"), (3.14, "3.14"), (100000.0, "100000"), (1e6, "1e+06"), (12345678.5, "1.23456785e+07"), (0.0001, "0.0001"), (0.00001, "1e-05"), (-2.5e-7, "-2.5e-07"), (1e21, "1e+21"), (0.0, "0")] {
+            assert_eq!(go_float_g(f), want, "{f}");
+        }
     }
 }
 
