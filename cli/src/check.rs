@@ -19,6 +19,8 @@ pub enum OutputFormat {
     Short,
     /// A JSON document on stdout: {"diagnostics": [...]}.
     Json,
+    /// A SARIF 2.1.0 log on stdout, for code-scanning uploads.
+    Sarif,
 }
 
 /// The phase to stop after.
@@ -55,10 +57,10 @@ pub struct CheckArgs {
 /// Runs `mclc check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     let format = match args.format {
-        Some(OutputFormat::Rich) => Format::Rich { color: std::io::stderr().is_terminal() },
+        Some(OutputFormat::Rich) => Format::Rich { color: color_allowed() },
         Some(OutputFormat::Short) => Format::Short,
-        Some(OutputFormat::Json) => Format::Json,
-        None if std::io::stderr().is_terminal() => Format::Rich { color: true },
+        Some(OutputFormat::Json) | Some(OutputFormat::Sarif) => Format::Json,
+        None if std::io::stderr().is_terminal() => Format::Rich { color: color_allowed() },
         None => Format::Short,
     };
     let stop_after = match args.stop_after {
@@ -72,23 +74,28 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let files = collect_files(&args.paths, &mut io_errors);
     let mut findings = false;
     let mut seen = HashSet::new();
+    let sarif = matches!(args.format, Some(OutputFormat::Sarif));
     let mut json = Vec::new();
     let mut text = String::new();
+    let mut all_checked = Vec::new();
+    let mut sarif_items: Vec<(usize, usize)> = Vec::new();
     for (path, source) in files {
         let checked = driver::check_text(path, source, stop_after);
         findings |= checked.has_errors();
-        for d in &checked.diagnostics {
+        for (index, d) in checked.diagnostics.iter().enumerate() {
             // A module imported by several checked files reports its problems once.
             let key = (checked.sources.get(d.file).path.clone(), d.span, d.message.clone());
             if !seen.insert(key) {
                 continue;
             }
             match format {
+                Format::Json if sarif => sarif_items.push((all_checked.len(), index)),
                 Format::Json => json.push(render::diagnostic_json(d, &checked.sources)),
                 Format::Short => text.push_str(&format!("{}\n", render::render_short(d, &checked.sources))),
                 Format::Rich { color } => text.push_str(&format!("{}\n", render::render_rich(d, &checked.sources, color))),
             }
         }
+        all_checked.push(checked);
     }
     let mut io_sources = SourceMap::new();
     for (path, message) in &io_errors {
@@ -100,7 +107,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
             Format::Rich { color } => text.push_str(&format!("{}\n", render::render_rich(&d, &io_sources, color))),
         }
     }
-    if matches!(format, Format::Json) {
+    if sarif {
+        let io_diags: Vec<Diagnostic> = io_errors
+            .iter()
+            .enumerate()
+            .map(|(i, (_, m))| Diagnostic::error(Phase::Io, codes::IO, mcl_compiler::source::FileId(i as u32), Span::default(), m.clone()))
+            .collect();
+        let mut items: Vec<(&Diagnostic, &SourceMap)> = sarif_items.iter().map(|&(c, d)| (&all_checked[c].diagnostics[d], &all_checked[c].sources)).collect();
+        items.extend(io_diags.iter().map(|d| (d, &io_sources)));
+        println!("{}", render::to_sarif(&items));
+    } else if matches!(format, Format::Json) {
         println!("{}", serde_json::json!({ "diagnostics": json }));
     } else if !text.is_empty() {
         let mut err = std::io::stderr().lock();
@@ -113,6 +129,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Colours only on a terminal, and never with `NO_COLOR` set (https://no-color.org).
+pub fn color_allowed() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Reads every file named by `paths`: files as given, directories recursively (`*.mcl`, sorted),

@@ -58,8 +58,7 @@ pub fn run(args: GraphArgs) -> ExitCode {
                 let all: Vec<_> = built.checked.diagnostics.iter().map(|d| render::diagnostic_json(d, &built.checked.sources)).collect();
                 println!("{}", serde_json::json!({ "diagnostics": all }));
             } else {
-                let color = std::io::stderr().is_terminal();
-                let format = if color { Format::Rich { color } } else { Format::Short };
+                let format = if std::io::stderr().is_terminal() { Format::Rich { color: crate::check::color_allowed() } } else { Format::Short };
                 let _ = writeln!(std::io::stderr(), "{}", render::render(&built.checked.diagnostics, &built.checked.sources, format).trim_end());
             }
             ExitCode::from(if io { 2 } else { 1 })

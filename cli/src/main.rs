@@ -4,7 +4,7 @@
 mod check;
 mod graph;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// mimalloc: the compiler and evaluator allocate many small nodes, and glibc's allocator spent
 /// about 30% of `mclc graph` in consolidation; mimalloc roughly halves evaluation time.
@@ -14,7 +14,13 @@ use std::process::ExitCode;
 
 /// The mcl toolchain: check, format and run mgmt's mcl configuration language.
 #[derive(Parser)]
-#[command(name = "mclc", version, about, long_about = None)]
+#[command(
+    name = "mclc",
+    version,
+    about,
+    long_about = None,
+    after_help = "Environment:\n  NO_COLOR   disable colours in rich diagnostics\n\nExamples:\n  mclc check main.mcl           check one file (every phase)\n  mclc graph --format json dir/ print the resource graph of a module directory\n  mclc help check               the full help of a subcommand (same as `mclc check --help`)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,6 +32,15 @@ enum Command {
     Check(check::CheckArgs),
     /// Evaluate a program and print its resource graph.
     Graph(graph::GraphArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "Examples:\n  mclc completions bash > /etc/bash_completion.d/mclc\n  mclc completions zsh > \"${fpath[1]}/_mclc\"\n  mclc completions fish > ~/.config/fish/completions/mclc.fish")]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output.
+    #[command(after_help = "Example:\n  mclc man > /usr/local/share/man/man1/mclc.1")]
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -33,5 +48,20 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "mclc", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            match man.render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("mclc man: cannot write the manual page: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }

@@ -130,6 +130,77 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> Value {
 }
 
 // ---------------------------------------------------------------------------------------------
+// SARIF
+
+/// A SARIF 2.1.0 log (for code-scanning uploads) with one run of `mclc`: one result per
+/// diagnostic, the diagnostic codes as rules, secondary labels as related locations.
+/// Each diagnostic comes with the source map its file ids refer to.
+pub fn to_sarif<'a>(diags: &[(&'a Diagnostic, &'a SourceMap)]) -> Value {
+    let mut rules: Vec<&'static str> = diags.iter().map(|(d, _)| d.code).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let location = |sources: &SourceMap, file: FileId, span: Span, message: Option<&str>| {
+        let (path, range) = locate(sources, file, span);
+        let mut loc = json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": sarif_uri(&path) },
+                "region": {
+                    "startLine": range.start.line,
+                    "startColumn": range.start.column,
+                    "endLine": range.end.line,
+                    "endColumn": range.end.column,
+                }
+            }
+        });
+        if let Some(m) = message {
+            loc["message"] = json!({ "text": m });
+        }
+        loc
+    };
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|&(d, sources)| {
+            let text = match &d.help {
+                Some(h) => format!("[{}] {} (help: {h})", d.phase, d.message),
+                None => format!("[{}] {}", d.phase, d.message),
+            };
+            json!({
+                "ruleId": d.code,
+                "ruleIndex": rules.iter().position(|r| *r == d.code).unwrap_or(0),
+                "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Note => "note" },
+                "message": { "text": text },
+                "locations": [location(sources, d.file, d.span, None)],
+                "relatedLocations": d.labels.iter().enumerate().map(|(i, l)| {
+                    let mut loc = location(sources, l.file, l.span, Some(&l.message));
+                    loc["id"] = json!(i);
+                    loc
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "mclc",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/purpleidea/mgmt",
+                "rules": rules.iter().map(|r| json!({ "id": r, "shortDescription": { "text": format!("mclc diagnostic {r}") } })).collect::<Vec<_>>(),
+            } },
+            "results": results,
+        }]
+    })
+}
+
+/// A URI for a path: `file://` for absolute paths, relative otherwise (forward slashes,
+/// percent-encoded spaces).
+fn sarif_uri(path: &str) -> String {
+    let p = path.replace('\\', "/").replace('%', "%25").replace(' ', "%20");
+    if p.starts_with('/') { format!("file://{p}") } else { p }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Positions
 
 /// The file with this id, if the map has it (`SourceMap::get` would panic otherwise).
