@@ -2,6 +2,7 @@
 //! arguments, finds files, and prints what the library returns.
 
 mod check;
+mod fmt;
 mod graph;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -30,6 +31,8 @@ struct Cli {
 enum Command {
     /// Check mcl files for errors, as a pre-commit hook or in CI.
     Check(check::CheckArgs),
+    /// Rewrite mcl files in mgmt's canonical style.
+    Fmt(fmt::FmtArgs),
     /// Evaluate a program and print its resource graph.
     Graph(graph::GraphArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

@@ -4,6 +4,7 @@
 pub mod diagnostics;
 pub mod driver;
 pub mod eval;
+pub mod format;
 pub mod registry;
 pub mod semantics;
 pub mod source;
