@@ -16,4 +16,9 @@ if ((${#need[@]})); then
     fi
 fi
 
+# pre-commit (PyPI) for the test that runs the real hooks.
+if ! command -v pre-commit >/dev/null 2>&1; then
+    python3 -m pip install --quiet pre-commit || echo "could not install pre-commit; run: python3 -m pip install pre-commit" >&2
+fi
+
 cargo test --workspace --locked

@@ -79,6 +79,11 @@ fn main() {
         assert!(!checked.has_errors(), "{:?}", checked.diagnostics.first());
         checked
     });
+    measure("format (mclc fmt, with its safety re-parse)", lines, 5, || {
+        let out = mcl_compiler::format::format(black_box(&src));
+        assert!(out.is_ok(), "the benchmark program formats");
+        out
+    });
     let examples = example_programs();
     let example_lines: usize = examples.iter().map(|(_, t)| t.lines().count()).sum();
     measure(&format!("check {} examples", examples.len()), example_lines, 11, || {
