@@ -94,7 +94,7 @@ fn main() {
     let (hir, typed) = (checked.hir.as_ref().expect("hir"), checked.typed.as_ref().expect("types"));
     let mut session = Session::new(hir, typed, &host, &checked.sources);
     let t = Instant::now();
-    let first = session.run().expect("first run");
+    let first = session.run_complete(std::time::Duration::from_secs(10)).expect("first run");
     let first_eval = t.elapsed();
     let first_count = session.recomputed();
     let stream = session.streams().iter().position(|s| s.function.name == "now").expect("clock stream");

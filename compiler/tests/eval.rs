@@ -160,7 +160,7 @@ fn stream_updates_recompute_only_dependents() {
     let host = Host::local(dir.path().to_path_buf());
     let (hir, typed) = (checked.hir.as_ref().unwrap(), checked.typed.as_ref().unwrap());
     let mut session = Session::new(hir, typed, &host, &checked.sources);
-    let first = session.run().expect("first run");
+    let first = session.run_complete(std::time::Duration::from_secs(10)).expect("first run");
     assert_eq!(first.resources.len(), 201);
     assert!(first.resources.iter().any(|r| r.name == "clock-ticking"));
     assert!(session.recomputed() > 200);
@@ -174,4 +174,32 @@ fn stream_updates_recompute_only_dependents() {
     let third = session.run().expect("re-run");
     assert_eq!(third, second);
     assert_eq!(session.recomputed(), 0);
+}
+
+/// A slow stream never holds up the evaluation: the first run returns at once saying what it
+/// waits for; slow streams are sampled in parallel; the complete output comes when they deliver.
+#[test]
+fn slow_streams_do_not_block() {
+    use mcl_compiler::driver::{StopAfter, check_path};
+    use mcl_compiler::eval::interp::Session;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.mcl");
+    let src = "import \"os\"\ntest \"fast\" {}\n$a = os.system(\"sleep 1; echo one\")\n$b = os.system(\"sleep 1; echo two\")\ntest [$a, $b] {}\n";
+    std::fs::write(&main, src).unwrap();
+    let checked = check_path(&main, StopAfter::Unify);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let host = Host::local(dir.path().to_path_buf());
+    let (hir, typed) = (checked.hir.as_ref().unwrap(), checked.typed.as_ref().unwrap());
+    let mut session = Session::new(hir, typed, &host, &checked.sources);
+    let t = Instant::now();
+    let first = session.run();
+    assert!(t.elapsed() < Duration::from_millis(600), "the first run does not wait for the slow streams");
+    let err = first.expect_err("the output is not complete yet");
+    assert!(err.error.pending && err.error.message.contains("os.system"), "{err:?}");
+    let out = session.run_complete(Duration::from_secs(10)).expect("complete output");
+    let mut names: Vec<&str> = out.resources.iter().map(|r| r.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, vec!["fast", "one", "two"]);
+    assert!(t.elapsed() < Duration::from_millis(1800), "the two 1-second streams were sampled in parallel ({:?})", t.elapsed());
 }

@@ -82,9 +82,12 @@ pub struct RunError {
     pub span: Span,
 }
 
-/// Evaluates the program once and returns its output.
+/// How long `mclc graph` waits for the first values of the program's streams.
+pub const FIRST_VALUES_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Evaluates the program to its first complete output (every stream's first value).
 pub fn run(hir: &Hir, typed: &Typed, host: &Host, sources: &SourceMap) -> Result<Output, RunError> {
-    Session::new(hir, typed, host, sources).run()
+    Session::new(hir, typed, host, sources).run_complete(FIRST_VALUES_TIMEOUT)
 }
 
 /// Identifies one stream source: a stream builtin called with particular arguments.
@@ -97,8 +100,38 @@ pub struct StreamSource {
     pub function: &'static FunctionDef,
     /// Its arguments.
     pub args: Vec<Value>,
-    /// Its current value.
-    pub value: Value,
+    /// Its current value (or error); `None` until its first value arrives.
+    pub value: Option<Result<Value, EvalError>>,
+}
+
+/// A stream's first value (or error), as its sampling thread delivers it.
+type Sample = (StreamId, Result<Value, EvalError>);
+
+/// How long evaluation waits for a new stream's first value before treating it as pending and
+/// going on with everything that doesn't need it.
+const SAMPLE_BUDGET: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// What a sampling thread can offer a stream implementation: the host, the result type and the
+/// calling module; stream functions call no function values.
+struct SamplerCtx {
+    host: Host,
+    ret_type: Option<Type>,
+    module_base: String,
+}
+
+impl CallCtx for SamplerCtx {
+    fn call(&mut self, _: &Value, _: Vec<Value>) -> Result<Value, EvalError> {
+        Err(EvalError::fatal("a stream function can't call function values"))
+    }
+    fn ret_type(&self) -> Option<Type> {
+        self.ret_type.clone()
+    }
+    fn host(&self) -> &Host {
+        &self.host
+    }
+    fn module_base(&self) -> String {
+        self.module_base.clone()
+    }
 }
 
 /// A reactive evaluation of one program: run it, then feed it new stream values.
@@ -127,6 +160,7 @@ impl<'h> Session<'h> {
                 dependents: HashMap::new(),
                 root: None,
                 recomputed: 0,
+                samples: std::sync::mpsc::channel(),
             },
         }
     }
@@ -156,11 +190,32 @@ impl<'h> Session<'h> {
         &self.ev.streams
     }
 
+    /// Evaluates until every stream the program needs has its first value (waiting at most
+    /// `timeout` in all): the first complete output, which is what `mclc graph` prints. A
+    /// `RunError` with `error.pending` set means some stream never produced a value in time.
+    pub fn run_complete(&mut self, timeout: std::time::Duration) -> Result<Output, RunError> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            self.ev.collect_samples(None);
+            match self.run() {
+                Err(e) if e.error.pending => {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() || !self.ev.collect_samples(Some(left)) {
+                        let mut e = e;
+                        e.error.message = format!("{} (no value within {} s)", e.error.message, timeout.as_secs());
+                        return Err(e);
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Sets a stream's new value, invalidates what depends on it, and re-runs. Returns the new
     /// output (the unchanged parts come from the caches).
     pub fn update(&mut self, stream: StreamId, value: Value) -> Result<Output, RunError> {
         if let Some(s) = self.ev.streams.get_mut(stream) {
-            s.value = value;
+            s.value = Some(Ok(value));
         }
         for dependent in self.ev.dependents.remove(&stream).unwrap_or_default() {
             self.ev.invalidate(dependent);
@@ -290,9 +345,52 @@ struct Evaluator<'h> {
     root: Option<EnvId>,
     /// Statements and binds computed in this run (for tests and benchmarks).
     recomputed: usize,
+    /// First values of streams, delivered by their sampling threads.
+    samples: (std::sync::mpsc::Sender<Sample>, std::sync::mpsc::Receiver<Sample>),
 }
 
 impl Evaluator<'_> {
+    /// Starts sampling a new stream source on its own thread and waits up to [`SAMPLE_BUDGET`]
+    /// for its first value (other streams' values that arrive meanwhile are stored too).
+    fn start_stream(&mut self, f: &'static FunctionDef, implementation: stdlib::BuiltinFn, args: Vec<Value>, e: ExprIdx) -> StreamId {
+        let id = self.streams.len();
+        self.streams.push(StreamSource { function: f, args: args.clone(), value: None });
+        let mut ctx = SamplerCtx { host: self.host.clone(), ret_type: self.typed.expr_types.get(&e).cloned(), module_base: String::new() };
+        self.call_file = Some(self.hir.expr(e).file);
+        ctx.module_base = CallCtx::module_base(self);
+        let tx = self.samples.0.clone();
+        std::thread::spawn(move || {
+            let result = implementation(&mut ctx, &args);
+            let _ = tx.send((id, result));
+        });
+        let deadline = std::time::Instant::now() + SAMPLE_BUDGET;
+        while self.streams[id].value.is_none() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.samples.1.recv_timeout(left) {
+                Ok((sid, result)) => self.streams[sid].value = Some(result),
+                Err(_) => break,
+            }
+        }
+        id
+    }
+
+    /// Stores every stream value that has arrived; with a timeout, first waits for one.
+    /// Returns whether any arrived.
+    fn collect_samples(&mut self, wait: Option<std::time::Duration>) -> bool {
+        let mut any = false;
+        if let Some(timeout) = wait
+            && let Ok((sid, result)) = self.samples.1.recv_timeout(timeout)
+        {
+            self.streams[sid].value = Some(result);
+            any = true;
+        }
+        while let Ok((sid, result)) = self.samples.1.try_recv() {
+            self.streams[sid].value = Some(result);
+            any = true;
+        }
+        any
+    }
+
     fn new_env(&mut self, parent: Option<EnvId>, scope: ScopeIdx) -> EnvId {
         self.envs.push(Env {
             parent,
@@ -462,6 +560,7 @@ impl Evaluator<'_> {
         let scope = self.envs[env].scope;
         let hir = self.hir;
         let mut piece = Piece::default();
+        let mut pending = None;
         for (index, stmt) in hir.scope(scope).stmts.iter().enumerate() {
             if let Some(c) = self.envs[env].stmts.get(&index) {
                 let (value, deps) = (c.value.clone(), c.deps.clone());
@@ -473,12 +572,23 @@ impl Evaluator<'_> {
             self.push_frame();
             let result = self.run_stmt(env, index, stmt);
             let deps = self.pop_frame();
-            let out = Arc::new(result?);
+            let out = match result {
+                Ok(out) => Arc::new(out),
+                // Go on with the other statements, so their streams start too.
+                Err(e) if e.pending => {
+                    pending.get_or_insert(e);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             self.register(&deps, CacheRef::Stmt(env, index));
             self.envs[env].stmts.insert(index, Cached { value: out.clone(), deps });
             piece.children.push(out);
         }
-        Ok(Arc::new(piece))
+        match pending {
+            Some(e) => Err(e),
+            None => Ok(Arc::new(piece)),
+        }
     }
 
     fn run_stmt(&mut self, env: EnvId, index: usize, stmt: &Stmt) -> Result<Piece, EvalError> {
@@ -566,7 +676,7 @@ impl Evaluator<'_> {
                         (_, Some(Value::Str(s))) => format!("panic: {s}"),
                         _ => "panic".to_string(),
                     };
-                    return Err(EvalError { message, catchable: false, at: Some((file, *span)) });
+                    return Err(EvalError { message, catchable: false, at: Some((file, *span)), pending: false });
                 }
             }
         }
@@ -641,6 +751,26 @@ fn internal(what: &str) -> EvalError {
 // Expressions
 
 impl Evaluator<'_> {
+    /// Evaluates every expression; past a pending value it goes on (so that every stream the
+    /// expressions need starts sampling at once) and then reports the first pending one.
+    fn eval_all(&mut self, env: EnvId, locals: &mut Locals, items: &[ExprIdx]) -> Result<Vec<Value>, EvalError> {
+        let mut values = Vec::with_capacity(items.len());
+        let mut pending = None;
+        for &i in items {
+            match self.eval(env, locals, i) {
+                Ok(v) => values.push(v),
+                Err(e) if e.pending => {
+                    pending.get_or_insert(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        match pending {
+            Some(e) => Err(e),
+            None => Ok(values),
+        }
+    }
+
     fn eval(&mut self, env: EnvId, locals: &mut Locals, e: ExprIdx) -> Result<Value, EvalError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -661,21 +791,15 @@ impl Evaluator<'_> {
             ExprKind::Str(s) => Ok(Value::str(s.as_str())),
             ExprKind::Interpolated(parts) => {
                 let mut out = String::new();
-                for &p in parts {
-                    match self.eval(env, locals, p)? {
+                for v in self.eval_all(env, locals, parts)? {
+                    match v {
                         Value::Str(s) => out.push_str(&s),
                         other => out.push_str(&other.go_v()),
                     }
                 }
                 Ok(Value::str(out))
             }
-            ExprKind::List(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for &i in items {
-                    out.push(self.eval(env, locals, i)?);
-                }
-                Ok(Value::list(out))
-            }
+            ExprKind::List(items) => Ok(Value::list(self.eval_all(env, locals, items)?)),
             ExprKind::Map(items) => {
                 let mut out = BTreeMap::new();
                 for &(k, v) in items {
@@ -707,10 +831,7 @@ impl Evaluator<'_> {
                 locals: locals.clone(),
             }))),
             ExprKind::Call { callee, args } => {
-                let mut values = Vec::with_capacity(args.len());
-                for &a in args {
-                    values.push(self.eval(env, locals, a)?);
-                }
+                let values = self.eval_all(env, locals, args)?;
                 match callee {
                     Callee::Builtin(f) => self.call_builtin(f, values, e),
                     Callee::Func(path) => {
@@ -777,6 +898,10 @@ impl Evaluator<'_> {
                 self.push_frame();
                 let result = self.eval(e, &mut Vec::new(), value);
                 let deps = self.pop_frame();
+                if matches!(&result, Err(err) if err.pending) {
+                    self.envs[e].binds.remove(&path.def);
+                    return result;
+                }
                 self.register(&deps, CacheRef::Bind(e, path.def));
                 self.envs[e].binds.insert(path.def, Some(Cached { value: result.clone(), deps }));
                 result
@@ -820,19 +945,22 @@ impl Evaluator<'_> {
             return Err(EvalError::fatal(format!("`{}` is not implemented by mclc yet", f.qualified_name())));
         };
         if f.streams && !f.module.is_empty() {
-            // A stream source: its current value comes from the session's table (sampled once).
+            // A stream source: its current value comes from the session's table. A new source is
+            // sampled on its own thread, so a slow one never holds up the rest.
             let key = (f.qualified_name(), args.clone());
             let id = match self.stream_ids.get(&key) {
                 Some(&id) => id,
                 None => {
-                    let value = self.call_implementation(implementation, &args, e)?;
-                    self.streams.push(StreamSource { function: f, args, value });
-                    self.stream_ids.insert(key, self.streams.len() - 1);
-                    self.streams.len() - 1
+                    let id = self.start_stream(f, implementation, args, e);
+                    self.stream_ids.insert(key, id);
+                    id
                 }
             };
             self.add_deps(&[id]);
-            return Ok(self.streams[id].value.clone());
+            return match &self.streams[id].value {
+                Some(result) => result.clone(),
+                None => Err(EvalError::pending(format!("waiting for the first value of `{}`", f.qualified_name()))),
+            };
         }
         self.call_implementation(implementation, &args, e)
     }

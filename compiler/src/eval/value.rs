@@ -291,17 +291,25 @@ pub struct EvalError {
     pub catchable: bool,
     /// Where, when known (filled in by the evaluator from the call site).
     pub at: Option<(FileId, Span)>,
+    /// Not an error: a stream has not produced its first value yet, so the value can't be
+    /// computed now (never caught by `<|>`, never cached; the evaluation is retried).
+    pub pending: bool,
 }
 
 impl EvalError {
     /// A catchable error.
     pub fn catchable(message: impl Into<String>) -> EvalError {
-        EvalError { message: message.into(), catchable: true, at: None }
+        EvalError { message: message.into(), catchable: true, at: None, pending: false }
     }
 
     /// An error that stops the program.
     pub fn fatal(message: impl Into<String>) -> EvalError {
-        EvalError { message: message.into(), catchable: false, at: None }
+        EvalError { message: message.into(), catchable: false, at: None, pending: false }
+    }
+
+    /// A stream's first value is still on its way.
+    pub fn pending(message: impl Into<String>) -> EvalError {
+        EvalError { message: message.into(), catchable: false, at: None, pending: true }
     }
 }
 
