@@ -31,6 +31,9 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Evaluate a program and print its resource graph.
     Graph(graph::GraphArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    #[command(after_help = "Speaks the Language Server Protocol on standard input and output; editors start it.\n\nExample (Neovim 0.11):\n  vim.lsp.config('mcl', { cmd = { 'mclc', 'lsp' }, filetypes = { 'mcl' } })")]
+    Lsp,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = "Examples:\n  mclc completions bash > /etc/bash_completion.d/mclc\n  mclc completions zsh > \"${fpath[1]}/_mclc\"\n  mclc completions fish > ~/.config/fish/completions/mclc.fish")]
     Completions {
@@ -49,6 +52,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Lsp => mcl_lsp::run_stdio(),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "mclc", &mut std::io::stdout());

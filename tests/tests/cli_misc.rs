@@ -2,7 +2,7 @@
 
 use mcl_tests::run;
 
-const SUBCOMMANDS: &[&str] = &["check", "fmt", "graph", "completions", "man"];
+const SUBCOMMANDS: &[&str] = &["check", "fmt", "graph", "lsp", "completions", "man"];
 
 /// `mclc help X` and `mclc X --help` print the same text, for every subcommand, and each help
 /// names its flags and shows an example.
