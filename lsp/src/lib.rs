@@ -107,6 +107,48 @@ impl Backend {
     }
 }
 
+/// Document symbols for binds, functions, classes and resources, nested like the blocks.
+fn symbols(stmts: &[mcl_compiler::syntax::ast::Stmt], text: &str) -> Vec<DocumentSymbol> {
+    use mcl_compiler::syntax::ast::StmtKind;
+    let mut out = Vec::new();
+    for stmt in stmts {
+        let (name, kind, selection, children) = match &stmt.kind {
+            StmtKind::Bind { name, .. } => (format!("${}", name.text), SymbolKind::VARIABLE, name.span, Vec::new()),
+            StmtKind::Func { name, .. } => (name.text.to_string(), SymbolKind::FUNCTION, name.span, Vec::new()),
+            StmtKind::Class { name, body, .. } => (name.text.to_string(), SymbolKind::CLASS, name.span, symbols(&body.stmts, text)),
+            StmtKind::Resource(r) => {
+                let shown = text.get(r.name.span.range()).unwrap_or("").chars().take(60).collect::<String>();
+                (format!("{} {}", r.kind.text, shown), SymbolKind::OBJECT, r.kind.span, Vec::new())
+            }
+            StmtKind::If { then_block, else_block, .. } => {
+                let mut nested = symbols(&then_block.stmts, text);
+                if let Some(b) = else_block {
+                    nested.extend(symbols(&b.stmts, text));
+                }
+                out.extend(nested);
+                continue;
+            }
+            StmtKind::For { body, .. } | StmtKind::ForKv { body, .. } => {
+                out.extend(symbols(&body.stmts, text));
+                continue;
+            }
+            _ => continue,
+        };
+        #[allow(deprecated)] // `deprecated` is a required field of the type
+        out.push(DocumentSymbol {
+            name,
+            detail: None,
+            kind,
+            tags: None,
+            deprecated: None,
+            range: position::range(text, stmt.span.start as usize, stmt.span.end as usize),
+            selection_range: position::range(text, selection.start as usize, selection.end as usize),
+            children: (!children.is_empty()).then_some(children),
+        });
+    }
+    out
+}
+
 fn to_lsp(d: &McDiagnostic, text: &str, uri: &Uri, checked: &Checked) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = d
         .labels
@@ -147,6 +189,10 @@ impl LanguageServer for Backend {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo { name: "mclc".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -234,6 +280,66 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         Ok(Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: lines.join("\n") }), range: None }))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let text = match self.state.lock().await.docs.get(&params.text_document.uri) {
+            Some(d) => d.text.clone(),
+            None => return Ok(None),
+        };
+        // A document with syntax errors is left alone (its diagnostics say why).
+        let Ok(formatted) = mcl_compiler::format::format(&text) else { return Ok(None) };
+        if formatted == text {
+            return Ok(Some(Vec::new()));
+        }
+        Ok(Some(vec![TextEdit { range: position::range(&text, 0, text.len()), new_text: formatted }]))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri;
+        let Some(checked) = self.analysis(&uri).await else { return Ok(None) };
+        let (Some(hir), source) = (checked.hir.as_ref(), checked.sources.get(checked.entry)) else { return Ok(None) };
+        let offset = position::offset(&source.text, params.text_document_position.position);
+        let Some(RefTarget::Def(d)) = query::target_at(hir, checked.entry, offset) else { return Ok(None) };
+        let mut sites = query::references(hir, d);
+        if params.context.include_declaration {
+            sites.insert(0, query::definition_site(hir, d));
+        }
+        let locations = sites
+            .into_iter()
+            .filter_map(|(file, span)| {
+                let f = checked.sources.get(file);
+                let u = if file == checked.entry { Some(uri.clone()) } else { Uri::from_file_path(&f.path) };
+                Some(Location { uri: u?, range: position::range(&f.text, span.start as usize, span.end as usize) })
+            })
+            .collect();
+        Ok(Some(locations))
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(checked) = self.analysis(&uri).await else { return Ok(None) };
+        let (Some(hir), source) = (checked.hir.as_ref(), checked.sources.get(checked.entry)) else { return Ok(None) };
+        let offset = position::offset(&source.text, params.text_document_position_params.position);
+        let Some(RefTarget::Def(d)) = query::target_at(hir, checked.entry, offset) else { return Ok(None) };
+        let mut sites = vec![(query::definition_site(hir, d), DocumentHighlightKind::WRITE)];
+        sites.extend(query::references(hir, d).into_iter().map(|s| (s, DocumentHighlightKind::READ)));
+        let highlights = sites
+            .into_iter()
+            .filter(|((file, _), _)| *file == checked.entry)
+            .map(|((_, span), kind)| DocumentHighlight { range: position::range(&source.text, span.start as usize, span.end as usize), kind: Some(kind) })
+            .collect();
+        Ok(Some(highlights))
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let text = match self.state.lock().await.docs.get(&params.text_document.uri) {
+            Some(d) => d.text.clone(),
+            None => return Ok(None),
+        };
+        // From the syntax tree, so that symbols show even while the file has errors.
+        let parsed = mcl_compiler::syntax::parser::parse(&text, mcl_compiler::source::FileId(0));
+        Ok(Some(DocumentSymbolResponse::Nested(symbols(&parsed.prog.stmts, &text))))
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {

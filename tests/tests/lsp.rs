@@ -154,3 +154,25 @@ fn hover_and_definition() {
     assert!(!c.diagnostics(&uri, 2).is_empty());
     let _ = c.request("shutdown", json!(null));
 }
+
+#[test]
+fn references_highlights_symbols_and_formatting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, uri) = start(dir.path());
+    let text = "$base=\"/tmp\"\nclass c($p) {\n\ttest \"${base}${p}\" {}\n}\ninclude c(\"/a\")\nfile \"${base}/b\" {}\n";
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "mcl", "version": 1, "text": text}}));
+    assert!(c.diagnostics(&uri, 1).is_empty());
+    // `$base` is used twice; with the declaration, three locations.
+    let refs = c.request("textDocument/references", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}, "context": {"includeDeclaration": true}}));
+    let lines: Vec<i64> = refs.as_array().unwrap().iter().map(|l| l["range"]["start"]["line"].as_i64().unwrap()).collect();
+    assert_eq!(lines, vec![0, 2, 5], "{refs}");
+    let hl = c.request("textDocument/documentHighlight", json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 9}}));
+    assert_eq!(hl.as_array().map(Vec::len), Some(3), "{hl}");
+    let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["$base", "c", "file \"${base}/b\""], "{symbols}");
+    assert_eq!(symbols[1]["children"][0]["name"], "test \"${base}${p}\"");
+    let edits = c.request("textDocument/formatting", json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": false}}));
+    assert!(edits[0]["newText"].as_str().unwrap().starts_with("$base = \"/tmp\"\n"), "{edits}");
+    let _ = c.request("shutdown", json!(null));
+}
