@@ -7,6 +7,7 @@
 //! their predecessors). Every change re-analyses the document with the open buffers as overlays
 //! and publishes its diagnostics, tagged with the document version.
 
+pub mod completion;
 pub mod position;
 
 use mcl_compiler::diagnostics::{Diagnostic as McDiagnostic, Severity};
@@ -55,6 +56,8 @@ struct Document {
     version: i32,
     waiting: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
     analysis: Option<Arc<Checked>>,
+    /// The last analysis that got as far as name resolution (for completion while typing).
+    good: Option<Arc<Checked>>,
 }
 
 fn path_of(uri: &Uri) -> PathBuf {
@@ -95,7 +98,13 @@ impl Backend {
             let mut state = self.state.lock().await;
             match state.docs.get_mut(uri) {
                 // Never publish a stale analysis: only the current version's.
-                Some(doc) if doc.version == version => doc.analysis = Some(Arc::new(checked)),
+                Some(doc) if doc.version == version => {
+                    let checked = Arc::new(checked);
+                    if checked.hir.is_some() {
+                        doc.good = Some(checked.clone());
+                    }
+                    doc.analysis = Some(checked);
+                }
                 _ => return,
             }
         }
@@ -193,6 +202,7 @@ impl LanguageServer for Backend {
                 document_highlight_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 document_formatting_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions { trigger_characters: Some(vec!["$".into(), ".".into(), ":".into()]), ..Default::default() }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo { name: "mclc".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -206,7 +216,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.state.lock().await.docs.insert(doc.uri.clone(), Document { text: doc.text, version: doc.version, waiting: BTreeMap::new(), analysis: None });
+        self.state.lock().await.docs.insert(doc.uri.clone(), Document { text: doc.text, version: doc.version, waiting: BTreeMap::new(), analysis: None, good: None });
         self.analyse(&doc.uri).await;
     }
 
@@ -280,6 +290,16 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         Ok(Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: lines.join("\n") }), range: None }))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let (text, good) = match self.state.lock().await.docs.get(&uri) {
+            Some(d) => (d.text.clone(), d.good.clone()),
+            None => return Ok(None),
+        };
+        let offset = position::offset(&text, params.text_document_position.position);
+        Ok(Some(CompletionResponse::Array(completion::items(&text, offset, good.as_deref()))))
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

@@ -176,3 +176,32 @@ fn references_highlights_symbols_and_formatting() {
     assert!(edits[0]["newText"].as_str().unwrap().starts_with("$base = \"/tmp\"\n"), "{edits}");
     let _ = c.request("shutdown", json!(null));
 }
+
+#[test]
+fn completion_knows_scope_and_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, uri) = start(dir.path());
+    let text = "import \"fmt\"\n$greeting = \"hi\"\n$port = 80\nfile \"/tmp/x\" {\n\tmode => \"0644\",\n\t\n}\n";
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "mcl", "version": 1, "text": text}}));
+    assert!(c.diagnostics(&uri, 1).is_empty());
+    // Inside the file resource's body: its fields (not `mode`, already set), and Meta params.
+    let fields = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 1}}));
+    let labels: Vec<&str> = fields.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"content") && labels.contains(&"Meta:noop"), "{labels:?}");
+    assert!(!labels.contains(&"mode"), "fields already set are skipped");
+    // After `$` (while half-typed): the variables in scope, with their types.
+    c.notify("textDocument/didChange", json!({
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": 5, "character": 1}, "end": {"line": 5, "character": 1}}, "text": "content => $"}]
+    }));
+    let _ = c.diagnostics(&uri, 2);
+    let vars = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 13}}));
+    let items = vars.as_array().unwrap();
+    let greeting = items.iter().find(|i| i["label"] == "greeting").expect("$greeting is offered");
+    assert_eq!(greeting["detail"], "str");
+    assert!(items.iter().any(|i| i["label"] == "port" && i["detail"] == "int"));
+    // After `fmt.`: the module's members.
+    let members = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 0}}));
+    assert!(members.as_array().unwrap().iter().any(|i| i["label"] == "fmt.printf"), "{members}");
+    let _ = c.request("shutdown", json!(null));
+}

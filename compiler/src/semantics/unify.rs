@@ -58,6 +58,18 @@ pub fn check(hir: &Hir) -> Typed {
     let root = c.new_env(None, hir.entry);
     c.check_scope(root);
     c.solve_deferred(true);
+    c.report_ambiguous();
+    // Unused top-level binds are never type-checked (as in mgmt), but an editor still wants their
+    // types: infer them quietly, after everything was decided and reported.
+    let reported = c.diags.len();
+    for (i, def) in hir.defs.iter().enumerate() {
+        let d = DefIdx(i as u32);
+        if matches!(def.kind, DefKind::Bind { .. }) && def.scope == hir.entry && !c.envs[root].binds.contains_key(&d) {
+            c.bind_type(root, d);
+        }
+    }
+    c.solve_deferred(false);
+    c.diags.truncate(reported);
     c.finish()
 }
 
@@ -1099,39 +1111,43 @@ impl Checker<'_> {
         }
     }
 
+    /// An expression whose type is still open is ambiguous: report each open variable once, at
+    /// the first expression (in source order) that has it.
+    fn report_ambiguous(&mut self) {
+        if self.diags.iter().any(Diagnostic::is_error) {
+            return;
+        }
+        let mut open: Vec<(ExprIdx, Type)> = self.expr_types.iter().map(|(e, t)| (*e, self.zonk(t))).filter(|(_, z)| z.has_vars()).collect();
+        if open.is_empty() {
+            return;
+        }
+        open.sort_by_key(|(e, _)| {
+            let x = self.hir.expr(*e);
+            (x.file, x.span.start, std::cmp::Reverse(x.span.end))
+        });
+        let mut seen_vars = HashSet::new();
+        let mut ambiguous = Vec::new();
+        for (e, z) in open {
+            let fresh: Vec<u32> = z.vars().into_iter().filter(|v| seen_vars.insert(*v)).collect();
+            if !fresh.is_empty() && !matches!(self.hir.expr(e).kind, ExprKind::Error) {
+                ambiguous.push((e, z));
+            }
+        }
+        for (e, z) in ambiguous.into_iter().take(3) {
+            let x = self.hir.expr(e);
+            let (file, span) = (x.file, x.span);
+            if let Some(d) = self.error(codes::AMBIGUOUS, file, span, format!("can't infer the type of this expression (`{z}`)")) {
+                d.help = Some("nothing here pins the type down; add a type annotation where the value is defined, e.g. `$x []str = []`".into());
+            }
+        }
+    }
+
     fn finish(mut self) -> Typed {
         let recorded = std::mem::take(&mut self.expr_types);
         let mut expr_types = HashMap::with_capacity(recorded.len());
-        let mut open = Vec::new();
         for (e, t) in recorded {
             let z = self.zonk(&t);
-            if z.has_vars() {
-                open.push((e, z.clone()));
-            }
             expr_types.entry(e).or_insert(z);
-        }
-        // An expression whose type is still open is ambiguous; report each open variable once,
-        // at the first expression (in source order) that has it. (Only sorted when needed.)
-        if !open.is_empty() && !self.diags.iter().any(Diagnostic::is_error) {
-            open.sort_by_key(|(e, _)| {
-                let x = self.hir.expr(*e);
-                (x.file, x.span.start, std::cmp::Reverse(x.span.end))
-            });
-            let mut seen_vars = HashSet::new();
-            let mut ambiguous = Vec::new();
-            for (e, z) in open {
-                let fresh: Vec<u32> = z.vars().into_iter().filter(|v| seen_vars.insert(*v)).collect();
-                if !fresh.is_empty() && !matches!(self.hir.expr(e).kind, ExprKind::Error) {
-                    ambiguous.push((e, z));
-                }
-            }
-            for (e, z) in ambiguous.into_iter().take(3) {
-                let x = self.hir.expr(e);
-                let (file, span) = (x.file, x.span);
-                if let Some(d) = self.error(codes::AMBIGUOUS, file, span, format!("can't infer the type of this expression (`{z}`)")) {
-                    d.help = Some("nothing here pins the type down; add a type annotation where the value is defined, e.g. `$x []str = []`".into());
-                }
-            }
         }
         let def_types = std::mem::take(&mut self.def_types).into_iter().map(|(d, t)| (d, self.zonk(&t))).collect();
         self.diags.sort_by_key(|d| (d.file, d.span.start));
