@@ -132,33 +132,6 @@ fn capitalize(name: &str) -> String {
         .join(":")
 }
 
-/// A type in canonical source syntax.
-fn type_text(t: &TypeExpr) -> String {
-    match &t.kind {
-        TypeKind::Bool => "bool".into(),
-        TypeKind::Str => "str".into(),
-        TypeKind::Int => "int".into(),
-        TypeKind::Float => "float".into(),
-        TypeKind::Variant => "variant".into(),
-        TypeKind::List(e) => format!("[]{}", type_text(e)),
-        TypeKind::Map(k, v) => format!("map{{{}: {}}}", type_text(k), type_text(v)),
-        TypeKind::Struct(fields) => {
-            let fs: Vec<String> = fields.iter().map(|(n, t)| format!("{} {}", n.text, type_text(t))).collect();
-            format!("struct{{{}}}", fs.join("; "))
-        }
-        TypeKind::Func { params, ret } => {
-            let ps: Vec<String> = params
-                .iter()
-                .map(|(n, t)| match n {
-                    Some(n) => format!("${} {}", n.text, type_text(t)),
-                    None => type_text(t),
-                })
-                .collect();
-            format!("func({}) {}", ps.join(", "), type_text(ret))
-        }
-    }
-}
-
 /// A float in shortest plain decimal, with `.0` for whole numbers (never an exponent).
 fn float_text(f: f64) -> String {
     let mut s = format!("{f}");
@@ -320,7 +293,7 @@ impl Printer<'_> {
                 self.push(&name.text);
                 if let Some(t) = ty {
                     self.push(" ");
-                    self.push(&type_text(t));
+                    self.push(&crate::syntax::dump::ty_(t));
                 }
                 self.push(" = ");
                 self.expr(value);
@@ -525,7 +498,7 @@ impl Printer<'_> {
             p.push(&param.name.text);
             if let Some(t) = &param.ty {
                 p.push(" ");
-                p.push(&type_text(t));
+                p.push(&crate::syntax::dump::ty_(t));
             }
         });
     }
@@ -537,7 +510,7 @@ impl Printer<'_> {
         self.params(&f.params);
         if let Some(t) = &f.ret {
             self.push(" ");
-            self.push(&type_text(t));
+            self.push(&crate::syntax::dump::ty_(t));
         }
         let after_head = f.ret.as_ref().map_or(f.params.span.end, |t| t.span.end);
         let open = self.skip_trivia(usz(after_head));

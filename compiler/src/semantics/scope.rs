@@ -93,6 +93,17 @@ struct Table {
     imports: HashMap<SmolStr, Span>,
 }
 
+impl Table {
+    /// The definitions of one namespace.
+    fn namespace(&self, ns: Ns) -> &HashMap<SmolStr, DefIdx> {
+        match ns {
+            Ns::Var => &self.vars,
+            Ns::Func => &self.funcs,
+            Ns::Class => &self.classes,
+        }
+    }
+}
+
 /// One dependency between two definitions of the same statement list, with the reference site.
 struct DepEdge {
     from: DefIdx,
@@ -978,11 +989,7 @@ impl Resolver<'_> {
         let mut s = Some(scope);
         while let Some(cur) = s {
             let table = &self.tables[cur.0 as usize];
-            let map = match ns {
-                Ns::Var => &table.vars,
-                Ns::Func => &table.funcs,
-                Ns::Class => &table.classes,
-            };
+            let map = table.namespace(ns);
             if let Some(&d) = map.get(name) {
                 return Some(Found::Def(Path::direct(d)));
             }
@@ -1024,11 +1031,7 @@ impl Resolver<'_> {
         let mut s = Some(scope);
         while let Some(cur) = s {
             let table = &self.tables[cur.0 as usize];
-            let map = match ns {
-                Ns::Var => &table.vars,
-                Ns::Func => &table.funcs,
-                Ns::Class => &table.classes,
-            };
+            let map = table.namespace(ns);
             out.extend(map.keys().cloned());
             if ns == Ns::Var {
                 out.extend(self.hir.scope(cur).params.iter().map(|&p| self.hir.def(p).name.clone()));

@@ -194,7 +194,7 @@ pub(super) fn parse_float(s: &str) -> Result<f64, ParseError> {
     } else if hex {
         return Err(ParseError::Syntax);
     }
-    if i != b.len() || (underscores && !underscore_ok(s)) {
+    if i != b.len() || (underscores && !super::strings::underscore_ok(s)) {
         return Err(ParseError::Syntax);
     }
     let magnitude = if hex {
@@ -223,35 +223,6 @@ fn special_float(s: &str) -> Option<f64> {
     (rest.len() == s.len() && s.eq_ignore_ascii_case("nan")).then_some(f64::NAN)
 }
 
-/// Go's `underscoreOK`: every `_` sits between digits (or right after a base prefix).
-fn underscore_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-    // What the last character was: '^' start, '0' digit or prefix, '_' underscore, '!' other.
-    let mut saw = b'^';
-    let mut hex = false;
-    if b.len() >= i + 2 && b[i] == b'0' && matches!(b[i + 1] | 0x20, b'b' | b'o' | b'x') {
-        hex = (b[i + 1] | 0x20) == b'x';
-        saw = b'0';
-        i += 2;
-    }
-    for &c in &b[i..] {
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-    }
-    saw != b'_'
-}
 
 /// The value of a hexadecimal float `0x<int>.<frac>p<exp>` (digits without the prefix), rounded
 /// to nearest even like Go's `atofHex`; too large gives +Inf.

@@ -558,7 +558,7 @@ fn sc_append_quote_to_graphic(_: &mut dyn CallCtx, a: &[Value]) -> Res {
 
 /// Go's `underscoreOK`: underscores only between digits (or after a base prefix), for the
 /// base-prefixed forms of `ParseInt` and for `ParseFloat`.
-fn underscore_ok(s: &str) -> bool {
+pub(super) fn underscore_ok(s: &str) -> bool {
     let mut s = s.as_bytes();
     if let [b'+' | b'-', rest @ ..] = s {
         s = rest;
