@@ -4,6 +4,7 @@
 mod check;
 mod fmt;
 mod graph;
+mod run;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -31,6 +32,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Evaluate a program and print its resource graph.
     Graph(graph::GraphArgs),
+    /// Converge a program on this machine and keep it converged.
+    Run(run::RunArgs),
     /// Run the language server on stdin/stdout (for editors).
     #[command(after_help = "Speaks the Language Server Protocol on standard input and output; editors start it.\n\nExample (Neovim 0.11):\n  vim.lsp.config('mcl', { cmd = { 'mclc', 'lsp' }, filetypes = { 'mcl' } })")]
     Lsp,
@@ -52,6 +55,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Run(args) => run::run(args),
         Command::Lsp => mcl_lsp::run_stdio(),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

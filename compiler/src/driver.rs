@@ -225,18 +225,27 @@ pub fn build_graph(path: &Path, host: Option<crate::eval::stdlib::Host>) -> Buil
         Ok(output) => match crate::eval::graph::build(output) {
             Ok(g) => Some(g),
             Err(e) => {
-                let mut d = Diagnostic::error(Phase::Graph, codes_eval::GRAPH, e.file, e.span, e.message);
-                d.help = e.help;
-                checked.diagnostics.push(d);
+                checked.diagnostics.push(graph_error_diagnostic(e));
                 None
             }
         },
         Err(e) => {
-            let d = Diagnostic::error(Phase::Eval, codes_eval::RUNTIME, e.file, e.span, e.error.message)
-                .with_help(if e.error.catchable { "this error is catchable: `expr <|> fallback` gives a value to use instead" } else { "this error stops the program" });
-            checked.diagnostics.push(d);
+            checked.diagnostics.push(run_error_diagnostic(&e));
             None
         }
     };
     Built { checked, graph }
+}
+
+/// The diagnostic for a run-time error of the evaluator (phase `eval`).
+pub fn run_error_diagnostic(e: &crate::eval::interp::RunError) -> Diagnostic {
+    Diagnostic::error(Phase::Eval, codes_eval::RUNTIME, e.file, e.span, e.error.message.clone())
+        .with_help(if e.error.catchable { "this error is catchable: `expr <|> fallback` gives a value to use instead" } else { "this error stops the program" })
+}
+
+/// The diagnostic for a problem building the resource graph (phase `graph`).
+pub fn graph_error_diagnostic(e: crate::eval::graph::GraphError) -> Diagnostic {
+    let mut d = Diagnostic::error(Phase::Graph, codes_eval::GRAPH, e.file, e.span, e.message);
+    d.help = e.help;
+    d
 }

@@ -214,8 +214,14 @@ impl<'h> Session<'h> {
     /// Sets a stream's new value, invalidates what depends on it, and re-runs. Returns the new
     /// output (the unchanged parts come from the caches).
     pub fn update(&mut self, stream: StreamId, value: Value) -> Result<Output, RunError> {
+        self.update_with(stream, Ok(value))
+    }
+
+    /// Like [`update`](Session::update), for a stream whose new sample may be an error (a file
+    /// that `os.readfile` watches was removed: a catchable error that `<|>` can handle).
+    pub fn update_with(&mut self, stream: StreamId, value: Result<Value, EvalError>) -> Result<Output, RunError> {
         if let Some(s) = self.ev.streams.get_mut(stream) {
-            s.value = Some(Ok(value));
+            s.value = Some(value);
         }
         for dependent in self.ev.dependents.remove(&stream).unwrap_or_default() {
             self.ev.invalidate(dependent);
