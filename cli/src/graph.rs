@@ -3,9 +3,7 @@
 use clap::{Args, ValueEnum};
 use mcl_compiler::diagnostics::render::{self, Format};
 use mcl_compiler::driver;
-use mcl_compiler::eval::graph::Graph;
 use mcl_compiler::eval::stdlib::Host;
-use mcl_compiler::eval::value::Value;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,11 +43,11 @@ pub fn run(args: GraphArgs) -> ExitCode {
     let errors: Vec<_> = built.checked.diagnostics.iter().filter(|d| d.is_error()).collect();
     match (built.graph, args.format) {
         (Some(g), GraphFormat::Text) => {
-            print!("{}", text(&g));
+            print!("{}", g.to_text());
             ExitCode::SUCCESS
         }
         (Some(g), GraphFormat::Json) => {
-            println!("{}", json(&g));
+            println!("{}", g.to_json());
             ExitCode::SUCCESS
         }
         (None, format) => {
@@ -63,56 +61,5 @@ pub fn run(args: GraphArgs) -> ExitCode {
             }
             ExitCode::from(if io { 2 } else { 1 })
         }
-    }
-}
-
-/// The text form: sorted vertex and edge lines.
-fn text(g: &Graph) -> String {
-    let mut lines: Vec<String> = g.resources.keys().map(|(k, n)| format!("Vertex: {k}[{n}]")).collect();
-    lines.extend(g.edges.keys().map(|((k1, n1), (k2, n2))| format!("Edge: {k1}[{n1}] -> {k2}[{n2}]")));
-    lines.sort();
-    lines.iter().map(|l| format!("{l}\n")).collect()
-}
-
-/// The JSON form of the conformance contract, with params and meta params.
-fn json(g: &Graph) -> serde_json::Value {
-    let vertices: Vec<_> = g
-        .resources
-        .values()
-        .map(|r| {
-            serde_json::json!({
-                "kind": r.kind.as_str(),
-                "name": r.name,
-                "params": r.params.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect::<serde_json::Map<_, _>>(),
-                "meta": r.meta.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect::<serde_json::Map<_, _>>(),
-            })
-        })
-        .collect();
-    let edges: Vec<_> = g
-        .edges
-        .iter()
-        .map(|(((k1, n1), (k2, n2)), e)| {
-            serde_json::json!({
-                "from": {"kind": k1.as_str(), "name": n1},
-                "to": {"kind": k2.as_str(), "name": n2},
-                "notify": e.notify,
-                "automatic": e.automatic,
-                "send_recv": e.send_recv.iter().map(|(s, r)| serde_json::json!({"send": s.as_str(), "recv": r.as_str()})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    serde_json::json!({ "vertices": vertices, "edges": edges })
-}
-
-fn to_json(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::Str(s) => serde_json::Value::String(s.to_string()),
-        Value::List(l) => serde_json::Value::Array(l.iter().map(to_json).collect()),
-        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.as_str().map_or_else(|| k.to_string(), str::to_string), to_json(v))).collect()),
-        Value::Struct(fields) => serde_json::Value::Object(fields.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect()),
-        Value::Func(f) => serde_json::Value::String(f.describe()),
     }
 }

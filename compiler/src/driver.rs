@@ -214,13 +214,20 @@ pub mod codes_eval {
 /// Checks the program at `path` (a file or module directory) and, when it is clean, evaluates it
 /// on `host` and builds its resource graph.
 pub fn build_graph(path: &Path, host: Option<crate::eval::stdlib::Host>) -> Built {
-    let mut checked = check_path(path, StopAfter::Unify);
+    let checked = check_path(path, StopAfter::Unify);
+    let root = if path.is_dir() { path.to_path_buf() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
+    build_checked(checked, &root, host)
+}
+
+/// Evaluates an already checked program (for example one checked with editor overlays) and
+/// builds its graph; `root` is the directory its file functions read from. A program with
+/// errors is returned as it is.
+pub fn build_checked(mut checked: Checked, root: &Path, host: Option<crate::eval::stdlib::Host>) -> Built {
     if checked.has_errors() {
         return Built { checked, graph: None };
     }
     let (Some(hir), Some(typed)) = (&checked.hir, &checked.typed) else { return Built { checked, graph: None } };
-    let root = if path.is_dir() { path.to_path_buf() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
-    let host = host.unwrap_or_else(|| crate::eval::stdlib::Host::local(root));
+    let host = host.unwrap_or_else(|| crate::eval::stdlib::Host::local(root.to_path_buf()));
     let graph = match crate::eval::interp::run(hir, typed, &host, &checked.sources) {
         Ok(output) => match crate::eval::graph::build(output) {
             Ok(g) => Some(g),

@@ -14,7 +14,8 @@ const KEYWORDS: &[&str] = &["if", "else", "for", "forkv", "func", "class", "incl
 /// Completion items for the cursor at byte `offset` of `text`.
 pub fn items(text: &str, offset: usize, analysis: Option<&Checked>) -> Vec<CompletionItem> {
     let before = &text[..offset.min(text.len())];
-    let word_start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == ':')).map_or(0, |i| i + 1);
+    let in_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == ':';
+    let word_start = before.char_indices().rev().find(|&(_, c)| !in_word(c)).map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
     let sigil = before[..word_start].chars().last();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

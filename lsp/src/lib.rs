@@ -1,24 +1,36 @@
 //! The mcl language server (`mclc lsp`): the compiler library behind the Language Server
 //! Protocol over stdio, on tower-lsp-server. No second parser or type checker: every answer comes
-//! from `mcl_compiler::driver` and `semantics::query`.
+//! from `mcl_compiler::driver`, the syntax tree and `semantics::query`.
 //!
-//! Documents are kept in one table; incremental changes are applied strictly in version order
-//! (the framework may run notification handlers concurrently, so out-of-order changes wait for
-//! their predecessors). Every change re-analyses the document with the open buffers as overlays
-//! and publishes its diagnostics, tagged with the document version.
+//! Documents live in one table. Incremental changes are applied strictly in version order (the
+//! framework may run notification handlers concurrently, so out-of-order changes wait for their
+//! predecessors). Each change schedules an analysis of the document and of the open documents
+//! that import it; changes that arrive while an analysis runs are coalesced into one follow-up
+//! analysis (the debounce), and only the analysis of the current version is ever published.
+//!
+//! Every request runs its feature function under [`guard`]: a panic becomes an internal error
+//! response (and a log message) instead of taking the server down.
 
+pub mod actions;
+pub mod commands;
 pub mod completion;
+pub mod diagnostics;
+pub mod hints;
+pub mod hover;
+pub mod navigate;
+pub mod outline;
 pub mod position;
+pub mod settings;
+pub mod signature;
+pub mod tokens;
 
-use mcl_compiler::diagnostics::{Diagnostic as McDiagnostic, Severity};
 use mcl_compiler::driver::{self, Checked, FileLoader, StopAfter};
-use mcl_compiler::semantics::hir::{DefKind, RefTarget};
-use mcl_compiler::semantics::query;
 use std::collections::{BTreeMap, HashMap};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::Mutex;
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -32,7 +44,7 @@ pub fn run_stdio() -> std::process::ExitCode {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = LspService::new(|client| Backend { client, state: Mutex::new(State::default()) });
+        let (service, socket) = LspService::new(|client| Backend { inner: Arc::new(Inner { client, state: Mutex::new(State::default()), settings: std::sync::RwLock::new(settings::Settings::default()) }) });
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
     });
     std::process::ExitCode::SUCCESS
@@ -40,27 +52,62 @@ pub fn run_stdio() -> std::process::ExitCode {
 
 /// The server.
 pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+/// The server's shared state (spawned analyses hold it too).
+pub struct Inner {
     client: Client,
     state: Mutex<State>,
+    settings: std::sync::RwLock<settings::Settings>,
 }
 
 #[derive(Default)]
 struct State {
     docs: HashMap<Uri, Document>,
+    /// The workspace folders the client opened (rename looks for importers there).
+    roots: Vec<PathBuf>,
 }
 
 /// An open document: its text, version, changes waiting for their predecessors, and the last
-/// analysis of it.
+/// analyses of it.
 struct Document {
     text: String,
     version: i32,
     waiting: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
+    /// The analysis of the newest analysed version.
     analysis: Option<Arc<Checked>>,
     /// The last analysis that got as far as name resolution (for completion while typing).
     good: Option<Arc<Checked>>,
+    /// An analysis task is running for this document.
+    running: bool,
+    /// The text changed while that analysis ran: run again when it ends.
+    dirty: bool,
 }
 
-fn path_of(uri: &Uri) -> PathBuf {
+/// What a request sees of a document: its current text and version, and its analyses.
+pub struct Snapshot {
+    /// The document's URI.
+    pub uri: Uri,
+    /// The current text.
+    pub text: String,
+    /// The current version.
+    pub version: i32,
+    /// The newest analysis (maybe of an older version while a new one runs).
+    pub analysis: Option<Arc<Checked>>,
+    /// The last analysis that resolved names.
+    pub good: Option<Arc<Checked>>,
+}
+
+impl Snapshot {
+    /// The newest analysis when it is of exactly the current text (positions line up).
+    pub fn current(&self) -> Option<&Checked> {
+        self.analysis.as_deref().filter(|c| c.sources.get(c.entry).text == self.text)
+    }
+}
+
+/// The file path of a `file:` URI (other schemes keep their text as a pseudo path).
+pub fn path_of(uri: &Uri) -> PathBuf {
     uri.to_file_path().map(|p| p.into_owned()).unwrap_or_else(|| PathBuf::from(uri.as_str()))
 }
 
@@ -75,134 +122,173 @@ fn apply(text: &mut String, change: &TextDocumentContentChangeEvent) {
     }
 }
 
-impl Backend {
-    /// Re-analyses a document (with every open buffer as an overlay) and publishes diagnostics.
-    async fn analyse(&self, uri: &Uri) {
-        let (text, version, overlay) = {
-            let state = self.state.lock().await;
-            let Some(doc) = state.docs.get(uri) else { return };
-            let overlay: HashMap<PathBuf, String> = state.docs.iter().map(|(u, d)| (path_of(u), d.text.clone())).collect();
-            (doc.text.clone(), doc.version, overlay)
-        };
-        let path = path_of(uri);
-        let checked = tokio::task::spawn_blocking(move || {
-            let mut loader = FileLoader::new(StopAfter::Unify);
-            loader.overlay = overlay;
-            driver::check_with(path, text, loader, StopAfter::Unify)
-        })
-        .await;
-        let Ok(checked) = checked else { return };
-        let source = checked.sources.get(checked.entry).clone();
-        let diagnostics: Vec<Diagnostic> = checked.diagnostics.iter().filter(|d| d.file == checked.entry).map(|d| to_lsp(d, &source.text, uri, &checked)).collect();
+/// Runs a feature function, turning a panic into an internal-error response. A panic is a bug
+/// to fix; this keeps one bad request from taking the server (and the user's diagnostics) down.
+pub fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let detail = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_default();
+        Error { code: ErrorCode::InternalError, message: format!("mclc lsp: internal error in {what}: {detail} (please report this with the document)").into(), data: None }
+    })
+}
+
+impl Inner {
+    /// Schedules an analysis of `uri`: starts one, or marks the running one dirty.
+    async fn schedule(self: &Arc<Self>, uri: Uri) {
         {
             let mut state = self.state.lock().await;
-            match state.docs.get_mut(uri) {
-                // Never publish a stale analysis: only the current version's.
-                Some(doc) if doc.version == version => {
+            let Some(doc) = state.docs.get_mut(&uri) else { return };
+            if doc.running {
+                doc.dirty = true;
+                return;
+            }
+            doc.running = true;
+        }
+        let inner = self.clone();
+        tokio::spawn(async move { inner.analyse_until_clean(uri).await });
+    }
+
+    /// Schedules `uri` and every open document whose last analysis read it (its importers).
+    async fn schedule_with_importers(self: &Arc<Self>, uri: Uri) {
+        let path = path_of(&uri);
+        let importers: Vec<Uri> = {
+            let state = self.state.lock().await;
+            state
+                .docs
+                .iter()
+                .filter(|(u, d)| **u != uri && d.analysis.iter().chain(d.good.iter()).any(|c| c.sources.iter().any(|(id, f)| id != c.entry && f.path == path)))
+                .map(|(u, _)| u.clone())
+                .collect()
+        };
+        self.schedule(uri).await;
+        for u in importers {
+            self.schedule(u).await;
+        }
+    }
+
+    /// Analyses the document until no change arrived during the last analysis, publishing the
+    /// diagnostics of each analysis that is still current.
+    async fn analyse_until_clean(self: Arc<Self>, uri: Uri) {
+        loop {
+            let (text, version, overlay) = {
+                let mut state = self.state.lock().await;
+                let overlay: HashMap<PathBuf, String> = state.docs.iter().map(|(u, d)| (path_of(u), d.text.clone())).collect();
+                let Some(doc) = state.docs.get_mut(&uri) else { return };
+                doc.dirty = false;
+                (doc.text.clone(), doc.version, overlay)
+            };
+            let path = path_of(&uri);
+            let checked = tokio::task::spawn_blocking(move || {
+                let mut loader = FileLoader::new(StopAfter::Unify);
+                loader.overlay = overlay;
+                driver::check_with(path, text, loader, StopAfter::Unify)
+            })
+            .await;
+            let published = match checked {
+                Ok(checked) => {
                     let checked = Arc::new(checked);
-                    if checked.hir.is_some() {
-                        doc.good = Some(checked.clone());
+                    let mut state = self.state.lock().await;
+                    match state.docs.get_mut(&uri) {
+                        // Never publish a stale analysis: only the current version's.
+                        Some(doc) if doc.version == version && !doc.dirty => {
+                            if checked.hir.is_some() {
+                                doc.good = Some(checked.clone());
+                            }
+                            doc.analysis = Some(checked.clone());
+                            Some(diagnostics::for_document(&checked, &uri))
+                        }
+                        _ => None,
                     }
-                    doc.analysis = Some(checked);
                 }
-                _ => return,
+                Err(e) => {
+                    let message = format!("mclc lsp: internal error analysing {}: {e} (please report this with the document)", uri.as_str());
+                    self.client.log_message(MessageType::ERROR, message).await;
+                    None
+                }
+            };
+            if let Some(diagnostics) = published {
+                self.client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+            }
+            let mut state = self.state.lock().await;
+            let Some(doc) = state.docs.get_mut(&uri) else { return };
+            if !doc.dirty {
+                doc.running = false;
+                return;
             }
         }
-        self.client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
     }
 
-    async fn analysis(&self, uri: &Uri) -> Option<Arc<Checked>> {
-        self.state.lock().await.docs.get(uri).and_then(|d| d.analysis.clone())
+    async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let state = self.state.lock().await;
+        let d = state.docs.get(uri)?;
+        Some(Snapshot { uri: uri.clone(), text: d.text.clone(), version: d.version, analysis: d.analysis.clone(), good: d.good.clone() })
     }
 }
 
-/// Document symbols for binds, functions, classes and resources, nested like the blocks.
-fn symbols(stmts: &[mcl_compiler::syntax::ast::Stmt], text: &str) -> Vec<DocumentSymbol> {
-    use mcl_compiler::syntax::ast::StmtKind;
-    let mut out = Vec::new();
-    for stmt in stmts {
-        let (name, kind, selection, children) = match &stmt.kind {
-            StmtKind::Bind { name, .. } => (format!("${}", name.text), SymbolKind::VARIABLE, name.span, Vec::new()),
-            StmtKind::Func { name, .. } => (name.text.to_string(), SymbolKind::FUNCTION, name.span, Vec::new()),
-            StmtKind::Class { name, body, .. } => (name.text.to_string(), SymbolKind::CLASS, name.span, symbols(&body.stmts, text)),
-            StmtKind::Resource(r) => {
-                let shown = text.get(r.name.span.range()).unwrap_or("").chars().take(60).collect::<String>();
-                (format!("{} {}", r.kind.text, shown), SymbolKind::OBJECT, r.kind.span, Vec::new())
-            }
-            StmtKind::If { then_block, else_block, .. } => {
-                let mut nested = symbols(&then_block.stmts, text);
-                if let Some(b) = else_block {
-                    nested.extend(symbols(&b.stmts, text));
-                }
-                out.extend(nested);
-                continue;
-            }
-            StmtKind::For { body, .. } | StmtKind::ForKv { body, .. } => {
-                out.extend(symbols(&body.stmts, text));
-                continue;
-            }
-            _ => continue,
-        };
-        #[allow(deprecated)] // `deprecated` is a required field of the type
-        out.push(DocumentSymbol {
-            name,
-            detail: None,
-            kind,
-            tags: None,
-            deprecated: None,
-            range: position::range(text, stmt.span.start as usize, stmt.span.end as usize),
-            selection_range: position::range(text, selection.start as usize, selection.end as usize),
-            children: (!children.is_empty()).then_some(children),
-        });
+impl Backend {
+    /// Runs `f` on a snapshot of `uri` under [`guard`]; `None` when the document is not open.
+    async fn with_snapshot<T>(&self, uri: &Uri, what: &str, f: impl FnOnce(&Snapshot) -> Option<T>) -> Result<Option<T>> {
+        let Some(snapshot) = self.inner.snapshot(uri).await else { return Ok(None) };
+        let result = guard(what, || f(&snapshot));
+        if let Err(e) = &result {
+            self.inner.client.log_message(MessageType::ERROR, e.message.to_string()).await;
+        }
+        result
     }
-    out
-}
 
-fn to_lsp(d: &McDiagnostic, text: &str, uri: &Uri, checked: &Checked) -> Diagnostic {
-    let related: Vec<DiagnosticRelatedInformation> = d
-        .labels
-        .iter()
-        .filter_map(|l| {
-            let file = checked.sources.get(l.file);
-            let target = Uri::from_file_path(&file.path)?;
-            let _ = uri;
-            Some(DiagnosticRelatedInformation {
-                location: Location { uri: target, range: position::range(&file.text, l.span.start as usize, l.span.end as usize) },
-                message: l.message.clone(),
-            })
-        })
-        .collect();
-    let message = match &d.help {
-        Some(h) => format!("{}\nhelp: {h}", d.message),
-        None => d.message.clone(),
-    };
-    Diagnostic {
-        range: position::range(text, d.span.start as usize, d.span.end as usize),
-        severity: Some(match d.severity {
-            Severity::Error => DiagnosticSeverity::ERROR,
-            Severity::Warning => DiagnosticSeverity::WARNING,
-            Severity::Note => DiagnosticSeverity::INFORMATION,
-        }),
-        code: Some(NumberOrString::String(d.code.to_string())),
-        source: Some(format!("mclc {}", d.phase)),
-        message,
-        related_information: (!related.is_empty()).then_some(related),
-        ..Default::default()
+    /// Pulls the `mcl` section of the client's settings (when the client supports it).
+    async fn pull_settings(&self) {
+        let item = ConfigurationItem { scope_uri: None, section: Some("mcl".into()) };
+        if let Ok(values) = self.inner.client.configuration(vec![item]).await
+            && let Some(value) = values.into_iter().next()
+            && !value.is_null()
+            && let Ok(mut s) = self.inner.settings.write()
+        {
+            s.merge(&value);
+        }
     }
 }
 
 impl LanguageServer for Backend {
-    async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        if let Some(options) = &params.initialization_options
+            && let Ok(mut s) = self.inner.settings.write()
+        {
+            s.merge(options.get("mcl").unwrap_or(options));
+        }
+        let roots: Vec<PathBuf> = params.workspace_folders.iter().flatten().filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned())).collect();
+        self.inner.state.lock().await.roots = roots;
+        let legend = SemanticTokensLegend { token_types: tokens::TYPES.to_vec(), token_modifiers: tokens::MODIFIERS.to_vec() };
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
-                text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::INCREMENTAL)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 document_formatting_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: Default::default() })),
                 completion_provider: Some(CompletionOptions { trigger_characters: Some(vec!["$".into(), ".".into(), ":".into()]), ..Default::default() }),
+                signature_help_provider: Some(SignatureHelpOptions { trigger_characters: Some(vec!["(".into(), ",".into()]), retrigger_characters: None, work_done_progress_options: Default::default() }),
+                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                    legend,
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    range: Some(true),
+                    ..Default::default()
+                })),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE, CodeActionKind::SOURCE]),
+                    ..Default::default()
+                })),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+                execute_command_provider: Some(ExecuteCommandOptions { commands: commands::ALL.iter().map(|c| c.to_string()).collect(), ..Default::default() }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo { name: "mclc".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -210,20 +296,34 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn initialized(&self, _: InitializedParams) {
+        self.pull_settings().await;
+    }
+
     async fn shutdown(&self) -> Result<()> {
         Ok(())
     }
 
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if !params.settings.is_null()
+            && let Ok(mut s) = self.inner.settings.write()
+        {
+            s.merge(params.settings.get("mcl").unwrap_or(&params.settings));
+        }
+        self.pull_settings().await;
+    }
+
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.state.lock().await.docs.insert(doc.uri.clone(), Document { text: doc.text, version: doc.version, waiting: BTreeMap::new(), analysis: None, good: None });
-        self.analyse(&doc.uri).await;
+        let document = Document { text: doc.text, version: doc.version, waiting: BTreeMap::new(), analysis: None, good: None, running: false, dirty: false };
+        self.inner.state.lock().await.docs.insert(doc.uri.clone(), document);
+        self.inner.schedule_with_importers(doc.uri).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         {
-            let mut state = self.state.lock().await;
+            let mut state = self.inner.state.lock().await;
             let Some(doc) = state.docs.get_mut(&uri) else { return };
             doc.waiting.insert(params.text_document.version, params.content_changes);
             // Apply changes strictly in version order (versions increase by at least one).
@@ -243,134 +343,127 @@ impl LanguageServer for Backend {
                 doc.version = v;
             }
         }
-        self.analyse(&uri).await;
+        self.inner.schedule_with_importers(uri).await;
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        self.analyse(&params.text_document.uri).await;
+        self.inner.schedule_with_importers(params.text_document.uri).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.state.lock().await.docs.remove(&params.text_document.uri);
-        self.client.publish_diagnostics(params.text_document.uri, Vec::new(), None).await;
+        let uri = params.text_document.uri;
+        self.inner.state.lock().await.docs.remove(&uri);
+        self.inner.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+        // Its importers now read it from disk.
+        let importers: Vec<Uri> = self.inner.state.lock().await.docs.keys().cloned().collect();
+        for u in importers {
+            self.inner.schedule(u).await;
+        }
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let uri = params.text_document_position_params.text_document.uri;
-        let Some(checked) = self.analysis(&uri).await else { return Ok(None) };
-        let (Some(hir), source) = (checked.hir.as_ref(), checked.sources.get(checked.entry)) else { return Ok(None) };
-        let offset = position::offset(&source.text, params.text_document_position_params.position);
-        let mut lines = Vec::new();
-        if let Some(target) = query::target_at(hir, checked.entry, offset) {
-            match target {
-                RefTarget::Builtin(f) => lines.push(format!("```mcl\n{}: {}\n```", f.qualified_name(), f.sig)),
-                RefTarget::Const(c) => lines.push(format!("```mcl\n${}: {}\n```", c.name, c.ty())),
-                RefTarget::Def(d) => {
-                    let def = hir.def(d);
-                    let ty = checked.typed.as_ref().and_then(|t| t.def_types.get(&d)).map(|t| t.to_string());
-                    let what = match &def.kind {
-                        DefKind::Bind { .. } | DefKind::Param { .. } | DefKind::LoopKey | DefKind::LoopValue => format!("${}", def.name),
-                        DefKind::Func(_) => format!("func {}", def.name),
-                        DefKind::Class { .. } => format!("class {}", def.name),
-                        DefKind::IncludeAlias { .. } | DefKind::Import { .. } => format!("alias {}", def.name),
-                    };
-                    lines.push(match ty {
-                        Some(t) => format!("```mcl\n{what}: {t}\n```"),
-                        None => format!("```mcl\n{what}\n```"),
-                    });
-                }
-            }
-        } else if let Some(typed) = &checked.typed
-            && let Some((span, ty)) = query::type_at(hir, typed, checked.entry, offset)
-        {
-            let range = position::range(&source.text, span.start as usize, span.end as usize);
-            return Ok(Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: format!("```mcl\n{ty}\n```") }), range: Some(range) }));
-        }
-        if lines.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: lines.join("\n") }), range: None }))
+        let p = params.text_document_position_params;
+        self.with_snapshot(&p.text_document.uri, "hover", |s| hover::hover(s, p.position)).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let uri = params.text_document_position.text_document.uri;
-        let (text, good) = match self.state.lock().await.docs.get(&uri) {
-            Some(d) => (d.text.clone(), d.good.clone()),
-            None => return Ok(None),
-        };
-        let offset = position::offset(&text, params.text_document_position.position);
-        Ok(Some(CompletionResponse::Array(completion::items(&text, offset, good.as_deref()))))
+        let p = params.text_document_position;
+        self.with_snapshot(&p.text_document.uri, "completion", |s| {
+            let offset = position::offset(&s.text, p.position);
+            Some(CompletionResponse::Array(completion::items(&s.text, offset, s.good.as_deref())))
+        })
+        .await
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let p = params.text_document_position_params;
+        self.with_snapshot(&p.text_document.uri, "signature help", |s| signature::help(s, p.position)).await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        let text = match self.state.lock().await.docs.get(&params.text_document.uri) {
-            Some(d) => d.text.clone(),
-            None => return Ok(None),
-        };
-        // A document with syntax errors is left alone (its diagnostics say why).
-        let Ok(formatted) = mcl_compiler::format::format(&text) else { return Ok(None) };
-        if formatted == text {
-            return Ok(Some(Vec::new()));
-        }
-        Ok(Some(vec![TextEdit { range: position::range(&text, 0, text.len()), new_text: formatted }]))
-    }
-
-    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        let uri = params.text_document_position.text_document.uri;
-        let Some(checked) = self.analysis(&uri).await else { return Ok(None) };
-        let (Some(hir), source) = (checked.hir.as_ref(), checked.sources.get(checked.entry)) else { return Ok(None) };
-        let offset = position::offset(&source.text, params.text_document_position.position);
-        let Some(RefTarget::Def(d)) = query::target_at(hir, checked.entry, offset) else { return Ok(None) };
-        let mut sites = query::references(hir, d);
-        if params.context.include_declaration {
-            sites.insert(0, query::definition_site(hir, d));
-        }
-        let locations = sites
-            .into_iter()
-            .filter_map(|(file, span)| {
-                let f = checked.sources.get(file);
-                let u = if file == checked.entry { Some(uri.clone()) } else { Uri::from_file_path(&f.path) };
-                Some(Location { uri: u?, range: position::range(&f.text, span.start as usize, span.end as usize) })
-            })
-            .collect();
-        Ok(Some(locations))
-    }
-
-    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
-        let uri = params.text_document_position_params.text_document.uri;
-        let Some(checked) = self.analysis(&uri).await else { return Ok(None) };
-        let (Some(hir), source) = (checked.hir.as_ref(), checked.sources.get(checked.entry)) else { return Ok(None) };
-        let offset = position::offset(&source.text, params.text_document_position_params.position);
-        let Some(RefTarget::Def(d)) = query::target_at(hir, checked.entry, offset) else { return Ok(None) };
-        let mut sites = vec![(query::definition_site(hir, d), DocumentHighlightKind::WRITE)];
-        sites.extend(query::references(hir, d).into_iter().map(|s| (s, DocumentHighlightKind::READ)));
-        let highlights = sites
-            .into_iter()
-            .filter(|((file, _), _)| *file == checked.entry)
-            .map(|((_, span), kind)| DocumentHighlight { range: position::range(&source.text, span.start as usize, span.end as usize), kind: Some(kind) })
-            .collect();
-        Ok(Some(highlights))
-    }
-
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        let text = match self.state.lock().await.docs.get(&params.text_document.uri) {
-            Some(d) => d.text.clone(),
-            None => return Ok(None),
-        };
-        // From the syntax tree, so that symbols show even while the file has errors.
-        let parsed = mcl_compiler::syntax::parser::parse(&text, mcl_compiler::source::FileId(0));
-        Ok(Some(DocumentSymbolResponse::Nested(symbols(&parsed.prog.stmts, &text))))
+        self.with_snapshot(&params.text_document.uri, "formatting", |s| {
+            // A document with syntax errors is left alone (its diagnostics say why).
+            let formatted = mcl_compiler::format::format(&s.text).ok()?;
+            if formatted == s.text {
+                return Some(Vec::new());
+            }
+            Some(vec![TextEdit { range: position::range(&s.text, 0, s.text.len()), new_text: formatted }])
+        })
+        .await
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
-        let uri = params.text_document_position_params.text_document.uri;
-        let Some(checked) = self.analysis(&uri).await else { return Ok(None) };
-        let (Some(hir), source) = (checked.hir.as_ref(), checked.sources.get(checked.entry)) else { return Ok(None) };
-        let offset = position::offset(&source.text, params.text_document_position_params.position);
-        let Some(RefTarget::Def(d)) = query::target_at(hir, checked.entry, offset) else { return Ok(None) };
-        let (file, span) = query::definition_site(hir, d);
-        let target = checked.sources.get(file);
-        let target_uri = if file == checked.entry { uri.clone() } else { Uri::from_file_path(&target.path).unwrap_or(uri.clone()) };
-        Ok(Some(GotoDefinitionResponse::Scalar(Location { uri: target_uri, range: position::range(&target.text, span.start as usize, span.end as usize) })))
+        let p = params.text_document_position_params;
+        self.with_snapshot(&p.text_document.uri, "go to definition", |s| navigate::definition(s, p.position).map(GotoDefinitionResponse::Scalar)).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let include = params.context.include_declaration;
+        self.with_snapshot(&p.text_document.uri, "references", |s| navigate::references(s, p.position, include)).await
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        self.with_snapshot(&p.text_document.uri, "document highlight", |s| navigate::highlights(s, p.position)).await
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+        self.with_snapshot(&params.text_document.uri, "rename", |s| navigate::prepare_rename(s, params.position)).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let (overlay, roots) = {
+            let state = self.inner.state.lock().await;
+            (state.docs.iter().map(|(u, d)| (path_of(u), d.text.clone())).collect::<HashMap<_, _>>(), state.roots.clone())
+        };
+        let Some(snapshot) = self.inner.snapshot(&p.text_document.uri).await else { return Ok(None) };
+        let new_name = params.new_name;
+        let result = tokio::task::spawn_blocking(move || guard("rename", || navigate::rename(&snapshot, p.position, &new_name, &overlay, &roots))).await;
+        match result {
+            Ok(Ok(Ok(edit))) => Ok(edit),
+            Ok(Ok(Err(message))) => Err(Error { code: ErrorCode::InvalidParams, message: message.into(), data: None }),
+            Ok(Err(e)) => Err(e),
+            Err(e) => Err(Error { code: ErrorCode::InternalError, message: format!("mclc lsp: rename failed: {e}").into(), data: None }),
+        }
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        self.with_snapshot(&params.text_document.uri, "document symbols", |s| Some(DocumentSymbolResponse::Nested(outline::symbols(&s.text)))).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.with_snapshot(&params.text_document.uri, "folding ranges", |s| Some(outline::folding_ranges(&s.text))).await
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        self.with_snapshot(&params.text_document.uri, "semantic tokens", |s| {
+            Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data: tokens::tokens(&s.text, s.current(), None) }))
+        })
+        .await
+    }
+
+    async fn semantic_tokens_range(&self, params: SemanticTokensRangeParams) -> Result<Option<SemanticTokensRangeResult>> {
+        self.with_snapshot(&params.text_document.uri, "semantic tokens", |s| {
+            Some(SemanticTokensRangeResult::Tokens(SemanticTokens { result_id: None, data: tokens::tokens(&s.text, s.current(), Some(params.range)) }))
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.with_snapshot(&params.text_document.uri, "inlay hints", |s| Some(hints::inlay_hints(s, params.range))).await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.with_snapshot(&params.text_document.uri, "code actions", |s| Some(actions::code_actions(s, params.range, params.context.only.as_deref()))).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.with_snapshot(&params.text_document.uri, "code lens", |s| Some(actions::code_lenses(s))).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        commands::execute(&self.inner, params).await
     }
 }

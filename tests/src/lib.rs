@@ -8,6 +8,8 @@
 //! [`shared_dir`]); its graph cases are txtar archives, handled by
 //! [`parse_txtar`], [`write_case`] and [`expected_error`].
 
+pub mod lsp;
+
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -99,6 +99,20 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// How to fix it, when we know.
     pub help: Option<String>,
+    /// Machine-applicable fixes (for editors' quick fixes and `--format json`); a boxed slice
+    /// keeps the diagnostic small.
+    pub fixes: Box<[Fix]>,
+}
+
+/// A machine-applicable fix: replace `span` (in the diagnostic's file) with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, shown to the user ("replace with `printf`").
+    pub message: String,
+    /// The bytes to replace (empty to insert).
+    pub span: Span,
+    /// The new text.
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -113,6 +127,7 @@ impl Diagnostic {
             span,
             labels: Vec::new(),
             help: None,
+            fixes: Box::default(),
         }
     }
 
@@ -126,6 +141,24 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
+    }
+
+    /// Adds a machine-applicable fix.
+    pub fn with_fix(mut self, message: impl Into<String>, span: Span, replacement: impl Into<String>) -> Diagnostic {
+        self.add_fix(Fix { message: message.into(), span, replacement: replacement.into() });
+        self
+    }
+
+    /// Adds a machine-applicable fix in place.
+    pub fn add_fix(&mut self, fix: Fix) {
+        let mut fixes = std::mem::take(&mut self.fixes).into_vec();
+        fixes.push(fix);
+        self.fixes = fixes.into_boxed_slice();
+    }
+
+    /// A did-you-mean: sets the help and a fix replacing `span` with `name` (shown as `shown`).
+    pub fn with_suggestion(self, span: Span, name: &str, shown: &str) -> Diagnostic {
+        self.with_help(format!("did you mean `{shown}`?")).with_fix(format!("replace with `{shown}`"), span, name)
     }
 
     /// True for errors.

@@ -117,6 +117,14 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> Value {
             json!({ "file": file, "range": range_json(range), "message": label.message })
         })
         .collect();
+    let fixes: Vec<Value> = d
+        .fixes
+        .iter()
+        .map(|fix| {
+            let (_, range) = locate(sources, d.file, fix.span);
+            json!({ "message": fix.message, "range": range_json(range), "replacement": fix.replacement })
+        })
+        .collect();
     json!({
         "severity": severity_word(d.severity),
         "phase": d.phase.as_str(),
@@ -126,6 +134,7 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> Value {
         "range": range_json(range),
         "related": related,
         "help": d.help,
+        "fixes": fixes,
     })
 }
 

@@ -58,6 +58,56 @@ pub struct Graph {
     pub edges: BTreeMap<(ResId, ResId), Edge>,
 }
 
+impl Graph {
+    /// The text form of `mclc graph`: sorted `Vertex: kind[name]` and `Edge: a -> b` lines.
+    pub fn to_text(&self) -> String {
+        let mut lines: Vec<String> = self.resources.keys().map(|(k, n)| format!("Vertex: {k}[{n}]")).collect();
+        lines.extend(self.edges.keys().map(|((k1, n1), (k2, n2))| format!("Edge: {k1}[{n1}] -> {k2}[{n2}]")));
+        lines.sort();
+        lines.iter().map(|l| format!("{l}\n")).collect()
+    }
+
+    /// The JSON form of `mclc graph --format json` (the conformance contract), with params and
+    /// meta params.
+    pub fn to_json(&self) -> serde_json::Value {
+        let object = |m: &BTreeMap<SmolStr, Value>| m.iter().map(|(k, v)| (k.to_string(), value_json(v))).collect::<serde_json::Map<_, _>>();
+        let vertices: Vec<_> = self
+            .resources
+            .values()
+            .map(|r| serde_json::json!({ "kind": r.kind.as_str(), "name": r.name, "params": object(&r.params), "meta": object(&r.meta) }))
+            .collect();
+        let edges: Vec<_> = self
+            .edges
+            .iter()
+            .map(|(((k1, n1), (k2, n2)), e)| {
+                serde_json::json!({
+                    "from": {"kind": k1.as_str(), "name": n1},
+                    "to": {"kind": k2.as_str(), "name": n2},
+                    "notify": e.notify,
+                    "automatic": e.automatic,
+                    "send_recv": e.send_recv.iter().map(|(s, r)| serde_json::json!({"send": s.as_str(), "recv": r.as_str()})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::json!({ "vertices": vertices, "edges": edges })
+    }
+}
+
+/// A value as JSON (a map key that is not a string is written as its mcl text; a function as
+/// its description).
+pub fn value_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Str(s) => serde_json::Value::String(s.to_string()),
+        Value::List(l) => serde_json::Value::Array(l.iter().map(value_json).collect()),
+        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.as_str().map_or_else(|| k.to_string(), str::to_string), value_json(v))).collect()),
+        Value::Struct(fields) => serde_json::Value::Object(fields.iter().map(|(k, v)| (k.to_string(), value_json(v))).collect()),
+        Value::Func(f) => serde_json::Value::String(f.describe()),
+    }
+}
+
 /// A problem building the graph, at the statement that caused it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphError {

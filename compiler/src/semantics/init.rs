@@ -236,7 +236,7 @@ impl Checker {
                         );
                         let names = || meta_params().iter().map(|p| p.name);
                         d = match did_you_mean(&lower, names()) {
-                            Some(s) => d.with_help(format!("did you mean `Meta:{s}`?")),
+                            Some(s) => d.with_help(format!("did you mean `Meta:{s}`?")).with_fix(format!("replace with `Meta:{s}`"), name.span, s),
                             None => d.with_help(format!("the meta parameters are: {}", names().collect::<Vec<_>>().join(", "))),
                         };
                         self.push(d);
@@ -274,7 +274,7 @@ impl Checker {
                                 format!("invalid edge property `{shown}`"),
                             );
                             match did_you_mean(p, edge_properties().iter().map(|e| e.name)) {
-                                Some(s) => d.with_help(format!("did you mean `{}`?", capitalised(s))),
+                                Some(s) => d.with_suggestion(property.span, &capitalised(s), &capitalised(s)),
                                 None => d.with_help("an edge entry is `Before`, `Depend`, `Notify` or `Listen`"),
                             }
                         };

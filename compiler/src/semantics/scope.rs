@@ -8,7 +8,7 @@
 //! statements and expressions, resolving each name in its lexical scope and recording which
 //! definition depends on which, for the cycle check at the end.
 
-use crate::diagnostics::{Diagnostic, Phase};
+use crate::diagnostics::{Diagnostic, Fix, Phase};
 use crate::registry::{consts, functions, suggest};
 use crate::semantics::hir::*;
 use crate::source::{FileId, Span};
@@ -154,6 +154,8 @@ struct Resolver<'l> {
     /// `class base:inner` statements moved into `base`'s body: their original position, and the
     /// moved copies per body scope.
     moved_spans: std::collections::HashSet<(FileId, u32, SmolStr)>,
+    /// Per file: where a missing import goes, and whether that is just after another import.
+    import_anchors: HashMap<FileId, (u32, bool)>,
     moved_into: HashMap<ScopeIdx, Vec<ast::Stmt>>,
     /// For each include-as alias: the scope of its include and the class name written there.
     alias_targets: HashMap<DefIdx, (ScopeIdx, Name)>,
@@ -189,6 +191,7 @@ impl<'l> Resolver<'l> {
             lambda_params: Vec::new(),
             alias_classes: HashMap::new(),
             moved_spans: Default::default(),
+            import_anchors: HashMap::new(),
             moved_into: HashMap::new(),
             alias_targets: HashMap::new(),
             classes: Vec::new(),
@@ -225,6 +228,15 @@ impl<'l> Resolver<'l> {
     /// Loads a module's top level (pass 1 of it and of everything it imports).
     fn load_module(&mut self, loaded: LoadedFile, path: Option<PathBuf>) -> ScopeIdx {
         let span = loaded.prog.span;
+        // Where a quick fix inserts a missing import: after the last import, else before the
+        // first statement (below any leading comments).
+        let last_import = loaded.prog.stmts.iter().rfind(|s| matches!(s.kind, StmtKind::Import { .. }));
+        let anchor = match (last_import, loaded.prog.stmts.first()) {
+            (Some(i), _) => (i.span.end, true),
+            (None, Some(first)) => (first.span.start, false),
+            (None, None) => (span.end, false),
+        };
+        self.import_anchors.insert(loaded.file, anchor);
         let scope = self.new_scope(ScopeKind::Module, None, loaded.file, span);
         if let Some(p) = &path {
             self.modules.insert(p.clone(), scope);
@@ -465,6 +477,9 @@ impl Resolver<'_> {
                         Some(h) => format!("did you mean `{h}`? (local files end in `.mcl`, local module directories in `/`)"),
                         None => "local files end in `.mcl`, local module directories in `/`".to_string(),
                     });
+                    if let Some(h) = hint {
+                        d.add_fix(Fix { message: format!("replace with `\"{h}\"`"), span: path.span, replacement: format!("\"{h}\"") });
+                    }
                     ImportTarget::Failed
                 }
             }
@@ -1054,17 +1069,27 @@ impl Resolver<'_> {
     fn unknown(&mut self, scope: ScopeIdx, file: FileId, name: &Name, ns: Ns) {
         let shown = if ns == Ns::Var { format!("${}", name.text) } else { name.text.to_string() };
         let mut help = None;
+        let mut fix = None;
         let segs: Vec<&str> = name.text.split('.').collect();
-        if segs.len() > 1 && ns == Ns::Func && functions::is_module(&segs[..segs.len() - 1].join(".").replace('.', "/")) {
-            let module = segs[..segs.len() - 1].join("/");
-            help = Some(format!("add `import \"{module}\"` at the top of the file"));
+        let missing_module = if segs.len() > 1 && ns == Ns::Func && functions::is_module(&segs[..segs.len() - 1].join("/")) {
+            Some(segs[..segs.len() - 1].join("/"))
         } else if segs.len() > 1 && ns == Ns::Func && functions::is_module(segs[0]) {
-            help = Some(format!("add `import \"{}\"` at the top of the file", segs[0]));
+            Some(segs[0].to_string())
+        } else {
+            None
+        };
+        if let Some(module) = missing_module {
+            help = Some(format!("add `import \"{module}\"` at the top of the file"));
+            let (at, after_import) = self.import_anchors.get(&file).copied().unwrap_or((0, false));
+            let text = if after_import { format!("\nimport \"{module}\"") } else { format!("import \"{module}\"\n\n") };
+            fix = Some(Fix { message: format!("add `import \"{module}\"`"), span: Span::new(at as usize, at as usize), replacement: text });
         }
         if help.is_none() {
             let visible = self.visible_names(scope, ns);
             if let Some(s) = suggest::did_you_mean(&name.text, visible.iter().map(SmolStr::as_str)) {
-                help = Some(if ns == Ns::Var { format!("did you mean `${s}`?") } else { format!("did you mean `{s}`?") });
+                let shown = if ns == Ns::Var { format!("${s}") } else { s.to_string() };
+                help = Some(format!("did you mean `{shown}`?"));
+                fix = Some(Fix { message: format!("replace with `{shown}`"), span: name.span, replacement: s.to_string() });
             }
         }
         if help.is_none() {
@@ -1092,6 +1117,9 @@ impl Resolver<'_> {
         let index = self.diags.len();
         let d = self.error(codes::UNKNOWN_NAME, file, name.span, format!("{} `{shown}` does not exist in this scope", ns.word()));
         d.help = help;
+        if let Some(fix) = fix {
+            d.add_fix(fix);
+        }
         if let Some(&class) = self.classes.last() {
             self.class_errors.push((index, class));
         }

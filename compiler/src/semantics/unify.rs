@@ -519,8 +519,10 @@ impl Checker<'_> {
         if kind.is_none() {
             let names: Vec<&str> = resources::kinds().iter().filter(|k| !k.name.starts_with('_')).map(|k| k.name).collect();
             let hint = suggest::did_you_mean(&res.kind.text, names.iter().copied());
-            if let Some(d) = self.error(codes::UNKNOWN_KIND, file, res.kind.span, format!("unknown resource kind `{}`", res.kind.text)) {
-                d.help = hint.map(|h| format!("did you mean `{h}`?"));
+            if let Some(d) = self.error(codes::UNKNOWN_KIND, file, res.kind.span, format!("unknown resource kind `{}`", res.kind.text))
+                && let Some(h) = hint
+            {
+                *d = d.clone().with_suggestion(res.kind.span, h, h);
             }
         }
         for entry in &res.entries {
@@ -540,10 +542,10 @@ impl Checker<'_> {
                         None => {
                             let hint = suggest::did_you_mean(&name.text, kind.fields.iter().map(|f| f.name));
                             if let Some(d) = self.error(codes::UNKNOWN_FIELD, file, name.span, format!("field `{}` does not exist in `{}` resource", name.text, kind.name)) {
-                                d.help = Some(match hint {
-                                    Some(h) => format!("did you mean `{h}`?"),
-                                    None => format!("`{}` has: {}", kind.name, kind.fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")),
-                                });
+                                *d = match hint {
+                                    Some(h) => d.clone().with_suggestion(name.span, h, h),
+                                    None => d.clone().with_help(format!("`{}` has: {}", kind.name, kind.fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", "))),
+                                };
                             }
                         }
                     }
