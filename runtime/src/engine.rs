@@ -475,7 +475,11 @@ impl Engine {
             return Prepared::Skip;
         }
         if let Some((p, _)) = node.preds.iter().find(|(p, _)| !matches!(self.nodes[*p].status, Status::Ok)) {
-            return Prepared::Blocked(self.nodes[*p].display());
+            // Name the failure at the root of the chain.
+            return Prepared::Blocked(match &self.nodes[*p].status {
+                Status::Blocked(root) => root.clone(),
+                _ => self.nodes[*p].display(),
+            });
         }
         let Some(kind) = node.kind else {
             return if node.status == Status::New || dirty { Prepared::Unsupported } else { Prepared::Skip };

@@ -42,11 +42,6 @@ pub enum ResError {
         /// The kind (`virt`, `docker:container`, …).
         kind: String,
     },
-    /// The resource was not attempted because something it depends on failed.
-    Blocked {
-        /// The failed (or blocked) predecessor, as `kind[name]`.
-        by: String,
-    },
     /// Anything else a resource reports (a `test` resource's `validateerror`, …).
     Other(String),
 }
@@ -78,7 +73,6 @@ impl fmt::Display for ResError {
             }
             ResError::Timeout { millis } => write!(f, "timed out after {millis} ms"),
             ResError::Unsupported { kind } => write!(f, "kind `{kind}` is not supported by this runtime"),
-            ResError::Blocked { by } => write!(f, "not attempted: it depends on {by}, which failed"),
             ResError::Other(message) => f.write_str(message),
         }
     }

@@ -35,7 +35,7 @@ pub enum Event {
         res: String,
         /// `path:line:col` of its statement.
         loc: String,
-        /// The failed predecessor, `kind[name]`.
+        /// The failed resource it depends on (directly or through blocked ones), `kind[name]`.
         by: String,
     },
     /// A line a `print` or `msg` resource said.
@@ -108,7 +108,7 @@ impl Reporter for Printer {
                 eprintln!("{loc}: error: {res}: {error}");
             }
             Event::Blocked { res, loc, by } => {
-                eprintln!("{loc}: blocked: {res}: not attempted: it depends on {by}, which failed");
+                eprintln!("{loc}: blocked: {res}: not attempted because {by} failed");
             }
             Event::Said(line) => println!("{line}"),
         }

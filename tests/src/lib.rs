@@ -10,6 +10,9 @@
 
 pub mod lsp;
 
+/// Helpers for the `mclc run` tests.
+pub mod run;
+
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
