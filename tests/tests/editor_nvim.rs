@@ -370,3 +370,46 @@ fn mcl_graph_shows_the_servers_graph_when_offered() {
     let graph = out["graph"].as_array().unwrap().iter().filter_map(|l| l.as_str()).collect::<Vec<_>>().join("\n");
     assert!(graph.contains("test") && graph.contains('t'), "the graph names the resource: {graph}");
 }
+
+#[test]
+fn mcl_deploy_sends_the_servers_deploy_command_with_a_progress_token() {
+    // The deploy itself needs etcd and an agent (a later end-to-end test); this checks the
+    // client side: `:MclDeploy!` saves the buffer and sends `mcl.deploy` with `[{uri, noop}]` and a
+    // work-done token, and reports the server's answer, whatever it is.
+    let Some(out) = run(
+        &[("main.mcl", "test \"t\" {\n\tint64 => 42,\n}\n")],
+        "",
+        r#"
+  vim.cmd.edit('main.mcl')
+  wait_for('the server', 20000, function() return mcl_client() ~= nil and mcl_client().initialized end)
+  vim.api.nvim_buf_set_lines(0, 0, 0, false, { '# edited' })
+  local c = mcl_client()
+  local real = c.request
+  c.request = function(self, method, params, handler, bufnr)
+    if method == 'workspace/executeCommand' then out.method, out.params = method, params end
+    return real(self, method, params, handler, bufnr)
+  end
+  local notes = {}
+  vim.notify = function(msg, level) table.insert(notes, { msg = msg, level = level }) end
+  local done = false
+  vim.cmd('MclDeploy!')
+  vim.wait(50)
+  require('mcl').deploy(false, 0, function() done = true end)
+  wait_for('the deploy answer', 30000, function() return done end)
+  out.notes = notes
+  out.saved = vim.fn.readfile('main.mcl')[1]
+"#,
+    ) else {
+        return;
+    };
+    assert_eq!(out["method"], "workspace/executeCommand");
+    let params = &out["params"];
+    assert_eq!(params["command"], "mcl.deploy");
+    let arg = &params["arguments"][0];
+    assert!(arg["uri"].as_str().unwrap().starts_with("file://") && arg["uri"].as_str().unwrap().ends_with("/main.mcl"), "{params}");
+    assert_eq!(arg["noop"], false, "the last deploy was not a noop: {params}");
+    assert!(params["workDoneToken"].as_str().is_some_and(|t| t.starts_with("mcl-deploy-")), "{params}");
+    assert_eq!(out["saved"], "# edited", "the buffer was saved before deploying");
+    let notes = out["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n["msg"].as_str().is_some_and(|m| m.starts_with("mcl: "))), "the answer was reported: {notes:?}");
+}

@@ -97,16 +97,28 @@ function M.client(bufnr)
   return client
 end
 
-local function request(client, method, params, handler, bufnr)
-  if vim.fn.has('nvim-0.11') == 1 then
-    return client:request(method, params, handler, bufnr)
+local function buffer(bufnr)
+  return (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+end
+
+--- Sends `workspace/executeCommand` with `params`; the answer goes to `handle(err, result)`,
+--- then to `on_done(err, result)` if given.
+local function execute(client, bufnr, params, handle, on_done)
+  local function handler(err, result)
+    handle(err, result)
+    if on_done then
+      on_done(err, result)
+    end
   end
-  return client.request(method, params, handler, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request('workspace/executeCommand', params, handler, bufnr)
+  end
+  return client.request('workspace/executeCommand', params, handler, bufnr)
 end
 
 --- :MclFormat — format the buffer through the server; without one, through `mclc fmt -`.
 function M.format(bufnr)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  bufnr = buffer(bufnr)
   if get_clients(bufnr)[1] then
     vim.lsp.buf.format({
       bufnr = bufnr,
@@ -179,7 +191,7 @@ local deploy_counter = 0
 --- :MclDeploy[!] — deploy this file through the server's `mcl.deploy` command (! = noop: show
 --- what would change). Progress messages are echoed as they come.
 function M.deploy(noop, bufnr, on_done)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  bufnr = buffer(bufnr)
   local client = M.client(bufnr)
   if not client then
     return
@@ -209,7 +221,7 @@ function M.deploy(noop, bufnr, on_done)
   local uri = vim.uri_from_bufnr(bufnr)
   local params = { command = 'mcl.deploy', arguments = { { uri = uri, noop = noop and true or false } }, workDoneToken = token }
   vim.api.nvim_echo({ { noop and 'mcl: deploying (noop)…' or 'mcl: deploying…' } }, false, {})
-  request(client, 'workspace/executeCommand', params, function(err, result)
+  execute(client, bufnr, params, function(err, result)
     if progress then
       pcall(vim.api.nvim_del_autocmd, progress)
     end
@@ -218,21 +230,18 @@ function M.deploy(noop, bufnr, on_done)
     else
       vim.notify('mcl: ' .. ((type(result) == 'string' and result ~= '') and result or 'deployed'))
     end
-    if on_done then
-      on_done(err, result)
-    end
-  end, bufnr)
+  end, on_done)
 end
 
 --- :MclGraph — the resource graph of this file (the server's `mcl.showGraph`) in a scratch split.
 function M.graph(bufnr, on_done)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  bufnr = buffer(bufnr)
   local client = M.client(bufnr)
   if not client then
     return
   end
   local params = { command = 'mcl.showGraph', arguments = { vim.uri_from_bufnr(bufnr) } }
-  request(client, 'workspace/executeCommand', params, function(err, result)
+  execute(client, bufnr, params, function(err, result)
     if err then
       vim.notify('mcl: no graph: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
     else
@@ -246,10 +255,7 @@ function M.graph(bufnr, on_done)
       vim.bo[buf].modifiable = false
       pcall(vim.api.nvim_buf_set_name, buf, 'mcl-graph://' .. vim.api.nvim_buf_get_name(bufnr))
     end
-    if on_done then
-      on_done(err, result)
-    end
-  end, bufnr)
+  end, on_done)
 end
 
 --- Defines :MclCheck, :MclFormat, :MclDeploy and :MclGraph.
