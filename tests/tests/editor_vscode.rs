@@ -2,7 +2,8 @@
 //! - the packaged `.vsix` declares the language, the grammar, the commands, the settings and the
 //!   activation events, and ships the current grammar and manifest;
 //! - the extension's compiled server-launch code (`out/src/server.js`) starts the real `mclc lsp`
-//!   and completes an initialize round-trip (node tests in `editors/vscode/test/`);
+//!   and completes an initialize round-trip, and the grammar marks nothing in `examples/` invalid
+//!   (node tests in `editors/vscode/test/`);
 //! - the grammar tests pass on `grammar/tests/*.mcl`, whose assertions name every scope the
 //!   grammar defines.
 //!
@@ -122,13 +123,13 @@ fn vsix_declares_language_grammar_commands_settings_and_activation() {
 }
 
 #[test]
-fn compiled_launch_code_starts_the_real_server() {
+fn compiled_launch_code_starts_the_real_server_and_grammar_reads_the_examples() {
     if !built("out/test/launch.test.js") {
         return;
     }
     let mclc = mcl_tests::mclc();
     let out = Command::new("node")
-        .args(["--test", "out/test/launch.test.js"])
+        .args(["--test", "out/test/launch.test.js", "out/test/grammar.test.js"])
         .current_dir(vscode_dir())
         .env("MCLC", &mclc)
         .stdin(Stdio::null())
@@ -137,7 +138,10 @@ fn compiled_launch_code_starts_the_real_server() {
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "node --test failed:\n{text}");
     assert!(text.contains("# fail 0") && text.contains("# skipped 0"), "every node test ran and passed:\n{text}");
-    assert!(text.contains("ok 4 - the computed launch starts mclc lsp"), "the round-trip test ran:\n{text}");
+    assert!(!text.contains("not ok"), "no node test failed:\n{text}");
+    for name in ["the computed launch starts mclc lsp", "the examples tokenize without invalid scopes"] {
+        assert!(text.contains(name), "the test {name:?} ran:\n{text}");
+    }
 }
 
 /// Every scope name the grammar assigns.
