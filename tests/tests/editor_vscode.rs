@@ -2,8 +2,9 @@
 //! - the packaged `.vsix` declares the language, the grammar, the commands, the settings and the
 //!   activation events, and ships the current grammar and manifest;
 //! - the extension's compiled server-launch code (`out/src/server.js`) starts the real `mclc lsp`
-//!   and completes an initialize round-trip, and the grammar marks nothing in `examples/` invalid
-//!   (node tests in `editors/vscode/test/`);
+//!   and completes an initialize round-trip; the bundled extension, activated against a stand-in
+//!   for the `vscode` module, registers its commands and starts the real server; and the grammar
+//!   marks nothing in `examples/` invalid (node tests in `editors/vscode/test/`);
 //! - the grammar tests pass on `grammar/tests/*.mcl`, whose assertions name every scope the
 //!   grammar defines.
 //!
@@ -123,13 +124,13 @@ fn vsix_declares_language_grammar_commands_settings_and_activation() {
 }
 
 #[test]
-fn compiled_launch_code_starts_the_real_server_and_grammar_reads_the_examples() {
+fn node_tests_launch_and_activate_against_the_real_server() {
     if !built("out/test/launch.test.js") {
         return;
     }
     let mclc = mcl_tests::mclc();
     let out = Command::new("node")
-        .args(["--test", "out/test/launch.test.js", "out/test/grammar.test.js"])
+        .args(["--test", "out/test/launch.test.js", "out/test/activate.test.js", "out/test/grammar.test.js"])
         .current_dir(vscode_dir())
         .env("MCLC", &mclc)
         .stdin(Stdio::null())
@@ -139,7 +140,12 @@ fn compiled_launch_code_starts_the_real_server_and_grammar_reads_the_examples() 
     assert!(out.status.success(), "node --test failed:\n{text}");
     assert!(text.contains("# fail 0") && text.contains("# skipped 0"), "every node test ran and passed:\n{text}");
     assert!(!text.contains("not ok"), "no node test failed:\n{text}");
-    for name in ["the computed launch starts mclc lsp", "the examples tokenize without invalid scopes"] {
+    for name in [
+        "the computed launch starts mclc lsp",
+        "activation without a server registers the commands",
+        "activation with the real mclc starts the language server",
+        "the examples tokenize without invalid scopes",
+    ] {
         assert!(text.contains(name), "the test {name:?} ran:\n{text}");
     }
 }
