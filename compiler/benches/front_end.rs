@@ -12,25 +12,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// A program of about `lines` lines that uses every common statement and expression form.
-fn generate(lines: usize) -> String {
-    let mut out = String::from("import \"fmt\"\nimport \"iter\"\n\n");
-    let mut i = 0;
-    while i * 31 < lines {
-        out.push_str(&format!(
-            "# block {i}\n$name{i} = \"host-${{hostname}}-{i}\"\n$n{i} int = {i} * 2 + 1\n$list{i} = [\"a\", \"b\", \"c\"]\n\
-$map{i} = {{\n\t\"k1\" => 1,\n\t\"k2\" => 2,\n}}\n\
-$st{i} = struct{{a => 1, b => \"x\"}}\n\
-$f{i} = func($x str) str {{\n\t$x + \"!\"\n}}\n\
-file \"/tmp/mcl/file{i}\" {{\n\tcontent => fmt.printf(\"%d %s\", $n{i}, $name{i}),\n\tmode => \"0644\",\n\tstate => $const.res.file.state.exists,\n\tMeta:noop => true,\n}}\n\
-if $n{i} > 10 and not false {{\n\ttest \"t{i}\" {{}}\n}} else {{\n\tprint \"p{i}\" {{\n\t\tmsg => $f{i}($st{i}->b),\n\t}}\n}}\n\
-for $j, $v in $list{i} {{\n\ttest \"loop{i}-${{v}}\" {{}}\n}}\n\
-File[\"/tmp/mcl/file{i}\"] -> Test[\"t{i}\"]\n\n"
-        ));
-        i += 1;
-    }
-    out
-}
+use mcl_tests::generate_program as generate;
 
 /// Times `f` (median of `runs`); what it returns is dropped outside the timed region.
 fn measure<T>(name: &str, lines: usize, runs: usize, mut f: impl FnMut() -> T) {

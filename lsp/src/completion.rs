@@ -23,8 +23,10 @@ pub fn items(text: &str, offset: usize, analysis: Option<&Checked>) -> Vec<Compl
 
     // Inside a resource body, at the start of an entry: the kind's fields not yet set, and Meta.
     if at_line_start && sigil != Some('$') {
-        let parsed = parser::parse(text, FileId(0));
-        if let Some((kind, set)) = resource_at(&parsed.prog.stmts, offset) {
+        // The analysed tree when it is of this very text, else a fresh parse.
+        let analysed = analysis.filter(|c| c.sources.get(c.entry).text == text).map(|c| c.front_end.prog.clone());
+        let prog = analysed.unwrap_or_else(|| std::sync::Arc::new(parser::parse(text, FileId(0)).prog));
+        if let Some((kind, set)) = resource_at(&prog.stmts, offset) {
             return resource_fields(&kind, &set);
         }
     }

@@ -78,7 +78,11 @@ fn syntax_hover(checked: &Checked, offset: usize) -> Option<(Span, String)> {
     let on = |span: Span| span.start as usize <= offset && offset <= span.end as usize && !span.is_empty();
     let mut found = None;
     let mut kind_of_entry: Option<&'static resources::KindDef> = None;
-    visit::walk(&checked.front_end.prog, &mut |node| {
+    // Only the top-level statement around the cursor (statements are in source order).
+    let stmts = &checked.front_end.prog.stmts;
+    let i = stmts.partition_point(|s| (s.span.end as usize) < offset);
+    let Some(stmt) = stmts.get(i).filter(|s| s.span.start as usize <= offset) else { return None };
+    visit::walk_stmt(stmt, &mut |node| {
         if found.is_some() {
             return;
         }

@@ -13,6 +13,9 @@ pub struct Client {
     stdin: ChildStdin,
     messages: Receiver<Value>,
     next_id: i64,
+    /// The newest diagnostics published per URI (version, diagnostics), kept even when the
+    /// message was passed over while waiting for something else.
+    published: std::collections::HashMap<String, (i64, Vec<Value>)>,
 }
 
 impl Client {
@@ -50,7 +53,7 @@ impl Client {
                 }
             }
         });
-        Client { child, stdin, messages: rx, next_id: 1 }
+        Client { child, stdin, messages: rx, next_id: 1, published: Default::default() }
     }
 
     /// Sends one message.
@@ -108,6 +111,11 @@ impl Client {
     pub fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
         loop {
             let m = self.messages.recv_timeout(Duration::from_secs(20)).expect("a message from the server within 20 s");
+            if m["method"] == "textDocument/publishDiagnostics" {
+                let p = &m["params"];
+                let uri = p["uri"].as_str().unwrap_or("").to_string();
+                self.published.insert(uri, (p["version"].as_i64().unwrap_or(-1), p["diagnostics"].as_array().cloned().unwrap_or_default()));
+            }
             if pred(&m) {
                 return m;
             }
@@ -116,6 +124,11 @@ impl Client {
 
     /// The next diagnostics published for `uri` with this version.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        if let Some((v, d)) = self.published.get(uri)
+            && *v == version
+        {
+            return d.clone();
+        }
         let m = self.wait_for(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"] == version);
         m["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
     }

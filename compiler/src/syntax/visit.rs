@@ -121,7 +121,8 @@ pub fn walk<'a>(block: &'a Block, f: &mut impl FnMut(Node<'a>)) {
     }
 }
 
-fn walk_stmt<'a>(stmt: &'a Stmt, f: &mut impl FnMut(Node<'a>)) {
+/// Calls `f` on `stmt` and then on every node inside it.
+pub fn walk_stmt<'a>(stmt: &'a Stmt, f: &mut impl FnMut(Node<'a>)) {
     f(Node::Stmt(stmt));
     match &stmt.kind {
         StmtKind::Bind { value, .. } => walk_expr(value, f),
