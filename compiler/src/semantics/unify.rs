@@ -162,11 +162,15 @@ impl<'h> Checker<'h> {
 
     /// Follows variable bindings at the top of `t`.
     fn shallow(&self, t: &Type) -> Type {
-        let mut t = t.clone();
+        self.resolved(t).clone()
+    }
+
+    /// [`Self::shallow`] without the copy: the type that `t` stands for at its top.
+    fn resolved<'t>(&'t self, mut t: &'t Type) -> &'t Type {
         while let Type::Var(v) = t {
-            match self.bindings.get(v as usize).and_then(Clone::clone) {
-                Some(next) => t = next,
-                None => break,
+            match self.bindings.get(*v as usize) {
+                Some(Some(next)) => t = next,
+                _ => break,
             }
         }
         t
@@ -174,19 +178,19 @@ impl<'h> Checker<'h> {
 
     /// Substitutes every bound variable in `t`.
     fn zonk(&self, t: &Type) -> Type {
-        match self.shallow(t) {
-            Type::List(e) => Type::list(self.zonk(&e)),
-            Type::Map(k, v) => Type::map(self.zonk(&k), self.zonk(&v)),
+        match self.resolved(t) {
+            Type::List(e) => Type::list(self.zonk(e)),
+            Type::Map(k, v) => Type::map(self.zonk(k), self.zonk(v)),
             Type::Struct(fields) => Type::Struct(fields.iter().map(|(n, t)| (n.clone(), self.zonk(t))).collect()),
             Type::Func(f) => Type::Func(Box::new(FuncType { params: f.params.iter().map(|(n, t)| (n.clone(), self.zonk(t))).collect(), ret: self.zonk(&f.ret) })),
-            other => other,
+            other => other.clone(),
         }
     }
 
     fn occurs(&self, v: u32, t: &Type) -> bool {
-        match self.shallow(t) {
-            Type::Var(w) => v == w,
-            Type::List(e) => self.occurs(v, &e),
+        match self.resolved(t) {
+            Type::Var(w) => v == *w,
+            Type::List(e) => self.occurs(v, e),
             Type::Map(k, val) => self.occurs(v, &k) || self.occurs(v, &val),
             Type::Struct(fields) => fields.iter().any(|(_, t)| self.occurs(v, t)),
             Type::Func(f) => f.params.iter().any(|(_, t)| self.occurs(v, t)) || self.occurs(v, &f.ret),
