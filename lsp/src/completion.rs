@@ -7,13 +7,32 @@ use mcl_compiler::semantics::query::{self, VisibleKind};
 use mcl_compiler::source::FileId;
 use mcl_compiler::syntax::ast::{EntryKind, Stmt, StmtKind};
 use mcl_compiler::syntax::parser;
-use tower_lsp_server::ls_types::{CompletionItem, CompletionItemKind, InsertTextFormat};
+use std::path::Path;
+use tower_lsp_server::ls_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, InsertTextFormat, TextEdit};
 
 const KEYWORDS: &[&str] = &["if", "else", "for", "forkv", "func", "class", "include", "import", "panic", "collect"];
 
-/// Completion items for the cursor at byte `offset` of `text`.
-pub fn items(text: &str, offset: usize, analysis: Option<&Checked>) -> Vec<CompletionItem> {
-    let before = &text[..offset.min(text.len())];
+/// Completion items for the cursor at byte `offset` of `text`; `dir` is the document's directory
+/// (for completing local imports).
+pub fn items(text: &str, offset: usize, analysis: Option<&Checked>, dir: Option<&Path>) -> Vec<CompletionItem> {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    // `import "…`: builtin modules and the local files and module directories.
+    if let Some(partial) = line.trim_start().strip_prefix("import").map(str::trim_start).and_then(|r| r.strip_prefix('"'))
+        && !partial.contains('"')
+    {
+        return imports(text, offset - partial.len(), offset, dir);
+    }
+    // After `->` or an edge entry's `=>`: capitalised kinds (edge halves).
+    let trimmed = line.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == ':');
+    let edge_entry = ["Before", "Depend", "Notify", "Listen"].iter().any(|e| trimmed.trim_start().starts_with(e) && trimmed.trim_end().ends_with("=>"));
+    if trimmed.trim_end().ends_with("->") || edge_entry {
+        return edge_kinds();
+    }
     let in_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == ':';
     let word_start = before.char_indices().rev().find(|&(_, c)| !in_word(c)).map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
@@ -72,7 +91,7 @@ pub fn items(text: &str, offset: usize, analysis: Option<&Checked>) -> Vec<Compl
                 label: kind.name.to_string(),
                 kind: Some(CompletionItemKind::STRUCT),
                 detail: Some("resource".into()),
-                insert_text: Some(format!("{} \"${{1:name}}\" {{\n\t$0\n}}", kind.name)),
+                insert_text: Some(resource_snippet(kind)),
                 insert_text_format: Some(InsertTextFormat::SNIPPET),
                 ..Default::default()
             });
@@ -89,6 +108,88 @@ pub fn items(text: &str, offset: usize, analysis: Option<&Checked>) -> Vec<Compl
         }
     }
     out
+}
+
+/// The fields a new resource of `kind` usually sets, as snippet lines with placeholders.
+fn resource_snippet(kind: &resources::KindDef) -> String {
+    let common: &[(&str, &str)] = match kind.name {
+        "file" => &[("state", "\\$const.res.file.state.exists"), ("content", "\"\"")],
+        "exec" => &[("cmd", "\"\""), ("shell", "\"/bin/sh\"")],
+        "pkg" => &[("state", "\"installed\"")],
+        "svc" => &[("state", "\"running\""), ("startup", "\"enabled\"")],
+        "print" | "msg" => &[("msg", "\"\"")],
+        "user" | "group" => &[("state", "\"exists\"")],
+        _ => &[],
+    };
+    let mut body = String::new();
+    for (i, (field, value)) in common.iter().filter(|(f, _)| kind.field(f).is_some()).enumerate() {
+        body.push_str(&format!("\t{field} => ${{{}:{value}}},\n", i + 2));
+    }
+    format!("{} \"${{1:name}}\" {{\n{body}\t$0\n}}", kind.name)
+}
+
+/// `import` paths: builtin modules, and the `.mcl` files and module directories next to the
+/// document. The items replace `start..end` (what is typed after the quote).
+fn imports(text: &str, start: usize, end: usize, dir: Option<&Path>) -> Vec<CompletionItem> {
+    let range = crate::position::range(text, start, end);
+    let item = |label: String, kind: CompletionItemKind, detail: &str| CompletionItem {
+        label: label.clone(),
+        kind: Some(kind),
+        detail: Some(detail.to_string()),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text: label })),
+        ..Default::default()
+    };
+    let mut out: Vec<CompletionItem> = functions::modules().into_iter().map(|m| item(m.to_string(), CompletionItemKind::MODULE, "builtin module")).collect();
+    if let Some(dir) = dir
+        && let Ok(entries) = std::fs::read_dir(dir)
+    {
+        let mut local: Vec<CompletionItem> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                let path = e.path();
+                if name.starts_with('.') {
+                    None
+                } else if path.is_dir() {
+                    Some(item(format!("{name}/"), CompletionItemKind::FOLDER, "local module"))
+                } else if name.ends_with(".mcl") {
+                    Some(item(name, CompletionItemKind::FILE, "local file"))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        local.sort_by(|a, b| a.label.cmp(&b.label));
+        out.extend(local);
+    }
+    out
+}
+
+/// Edge halves: every kind capitalised (`File["…"]`, `Http:Server["…"]`).
+fn edge_kinds() -> Vec<CompletionItem> {
+    resources::kinds()
+        .iter()
+        .filter(|k| !k.is_internal())
+        .map(|k| {
+            let cap: Vec<String> = k
+                .name
+                .split(':')
+                .map(|seg| {
+                    let mut chars = seg.chars();
+                    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+                })
+                .collect();
+            let label = cap.join(":");
+            CompletionItem {
+                label: label.clone(),
+                kind: Some(CompletionItemKind::STRUCT),
+                detail: Some(format!("edge to a `{}` resource", k.name)),
+                insert_text: Some(format!("{label}[\"$1\"]")),
+                insert_text_format: Some(InsertTextFormat::SNIPPET),
+                ..Default::default()
+            }
+        })
+        .collect()
 }
 
 /// The innermost resource whose body contains `offset`: its kind and the fields already set.

@@ -370,7 +370,8 @@ impl LanguageServer for Backend {
         let p = params.text_document_position;
         self.with_snapshot(&p.text_document.uri, "completion", |s| {
             let offset = position::offset(&s.text, p.position);
-            Some(CompletionResponse::Array(completion::items(&s.text, offset, s.good.as_deref())))
+            let dir = path_of(&s.uri).parent().map(|d| d.to_path_buf());
+            Some(CompletionResponse::Array(completion::items(&s.text, offset, s.good.as_deref(), dir.as_deref())))
         })
         .await
     }

@@ -388,3 +388,31 @@ fn garbage_and_cancellation_do_not_hurt_the_server() {
     let _ = caps;
     let _ = c.request("shutdown", json!(null));
 }
+
+#[test]
+fn completion_of_imports_edges_and_resource_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lib.mcl"), "$x = 1\n").unwrap();
+    std::fs::create_dir(dir.path().join("web")).unwrap();
+    let (mut c, uri) = start(dir.path());
+    c.open(&uri, 1, "import \"go\nfile \"/tmp/a\" {\n\tNotify => \n}\nfile \"/tmp/a\" -> \n\n");
+    let _ = c.diagnostics(&uri, 1);
+    let items = |c: &mut Client, line: i64, ch: i64| -> Vec<Value> {
+        c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": ch}})).as_array().cloned().unwrap_or_default()
+    };
+    let imports = items(&mut c, 0, 10);
+    let labels: Vec<&str> = imports.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"golang/strings") && labels.contains(&"lib.mcl") && labels.contains(&"web/"), "{labels:?}");
+    let strings = imports.iter().find(|i| i["label"] == "golang/strings").unwrap();
+    assert_eq!(strings["textEdit"]["range"]["start"], json!({"line": 0, "character": 8}), "replaces what is typed after the quote");
+    for (line, ch) in [(2, 11), (4, 17)] {
+        let edges = items(&mut c, line, ch);
+        let svc = edges.iter().find(|i| i["label"] == "Svc").unwrap_or_else(|| panic!("edge kinds at {line}:{ch}: {edges:?}"));
+        assert_eq!(svc["insertText"], "Svc[\"$1\"]");
+    }
+    let kinds = items(&mut c, 5, 0);
+    let file = kinds.iter().find(|i| i["label"] == "file").expect("file snippet");
+    let snippet = file["insertText"].as_str().unwrap();
+    assert!(snippet.contains("state => ${2:\\$const.res.file.state.exists}") && snippet.contains("content =>"), "{snippet}");
+    let _ = c.request("shutdown", json!(null));
+}
