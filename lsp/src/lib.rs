@@ -183,6 +183,9 @@ impl Inner {
                 driver::check_with(path, text, loader, StopAfter::Unify)
             })
             .await;
+            // Replaced analyses are dropped off the latency path (a big program's tree takes a
+            // while to free).
+            let mut replaced: Vec<Arc<Checked>> = Vec::new();
             let published = match checked {
                 Ok(checked) => {
                     let checked = Arc::new(checked);
@@ -191,12 +194,15 @@ impl Inner {
                         // Never publish a stale analysis: only the current version's.
                         Some(doc) if doc.version == version && !doc.dirty => {
                             if checked.hir.is_some() {
-                                doc.good = Some(checked.clone());
+                                replaced.extend(doc.good.replace(checked.clone()));
                             }
-                            doc.analysis = Some(checked.clone());
+                            replaced.extend(doc.analysis.replace(checked.clone()));
                             Some(diagnostics::for_document(&checked, &uri))
                         }
-                        _ => None,
+                        _ => {
+                            replaced.push(checked);
+                            None
+                        }
                     }
                 }
                 Err(e) => {
@@ -207,6 +213,9 @@ impl Inner {
             };
             if let Some(diagnostics) = published {
                 self.client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+            }
+            if !replaced.is_empty() {
+                tokio::task::spawn_blocking(move || drop(replaced));
             }
             let mut state = self.state.lock().await;
             let Some(doc) = state.docs.get_mut(&uri) else { return };

@@ -61,6 +61,14 @@ fn main() {
     }
     let _ = line_text;
     report(&format!("edit -> fresh diagnostics ({lines} lines)"), edits);
+    // The same file checked by the CLI in the same run (a whole process each time), for the ratio.
+    let mut cli = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let _ = std::process::Command::new(mcl_tests::mclc()).arg("check").arg(&path).output();
+        cli.push(t.elapsed());
+    }
+    report("  for comparison: `mclc check` of that file", cli);
 
     // Hover on every variable use of a region, and on resource fields.
     let positions: Vec<(usize, usize)> = text
