@@ -416,3 +416,26 @@ fn completion_of_imports_edges_and_resource_snippets() {
     assert!(snippet.contains("state => ${2:\\$const.res.file.state.exists}") && snippet.contains("content =>"), "{snippet}");
     let _ = c.request("shutdown", json!(null));
 }
+
+#[test]
+fn hover_on_kinds_fields_meta_and_constants() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, uri) = start(dir.path());
+    let text = "import \"fmt\"\nfile \"/tmp/a\" {\n\tstate => $const.res.file.state.exists,\n\tMeta:retry => 3,\n\tcontent => fmt.printf(\"%d\", 1),\n}\n";
+    open_clean(&mut c, &uri, text);
+    let hover = |c: &mut Client, line: i64, ch: i64| -> String {
+        let h = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": ch}}));
+        h["contents"]["value"].as_str().unwrap_or("").to_string()
+    };
+    let kind = hover(&mut c, 1, 1);
+    assert!(kind.contains("file resource") && kind.contains("`content`: `str`"), "{kind}");
+    let field = hover(&mut c, 2, 3);
+    assert!(field.contains("state: str") && field.contains("field of `file`"), "{field}");
+    let constant = hover(&mut c, 2, 20);
+    assert!(constant.contains("$const.res.file.state.exists: str") && constant.contains("value: `\"exists\"`"), "{constant}");
+    let meta = hover(&mut c, 3, 8);
+    assert!(meta.contains("Meta:retry: int") && meta.contains("default"), "{meta}");
+    let func = hover(&mut c, 4, 16);
+    assert!(func.contains("fmt.printf: func(format str") && func.contains("module `fmt`"), "{func}");
+    let _ = c.request("shutdown", json!(null));
+}
