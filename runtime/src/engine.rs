@@ -143,6 +143,18 @@ fn same_config(a: &Resource, b: &Resource) -> bool {
 pub fn add_automatic_edges(g: &mut Graph) {
     let empty = BTreeMap::new();
     let autoedge = |r: &Resource| r.meta.get("autoedge").and_then(Value::as_bool) != Some(false);
+    // What each resource names first: most graphs name nothing, and then nothing else is done.
+    let mut named: Vec<(&ResId, Names)> = Vec::new();
+    for (id, r) in &g.resources {
+        if let Some(k) = resources::implementation(&r.kind)
+            && autoedge(r)
+        {
+            named.extend(k.names(&Params::new(r, &empty)).into_iter().map(|n| (id, n)));
+        }
+    }
+    if named.is_empty() {
+        return;
+    }
     let mut managers: HashMap<Names, ResId> = HashMap::new();
     for (id, r) in &g.resources {
         if let Some(k) = resources::implementation(&r.kind)
@@ -156,37 +168,28 @@ pub fn add_automatic_edges(g: &mut Graph) {
             managers.insert(m, id.clone());
         }
     }
-    if managers.is_empty() {
-        return;
-    }
     let mut wanted = Vec::new();
-    for (id, r) in &g.resources {
-        let Some(k) = resources::implementation(&r.kind) else { continue };
-        if !autoedge(r) {
-            continue;
-        }
-        for name in k.names(&Params::new(r, &empty)) {
-            let found = match &name {
-                Names::Path(p) => {
-                    // The resource of the path itself, else of the closest managed parent.
-                    let mut path = p.trim_end_matches('/').to_string();
-                    loop {
-                        if let Some(m) = managers.get(&Names::Path(path.clone())) {
-                            break Some(m);
-                        }
-                        match path.rfind('/') {
-                            Some(0) | None => break managers.get(&Names::Path("/".into())),
-                            Some(i) => path.truncate(i),
-                        }
+    for (id, name) in named {
+        let found = match &name {
+            Names::Path(p) => {
+                // The resource of the path itself, else of the closest managed parent.
+                let mut path = p.trim_end_matches('/').to_string();
+                loop {
+                    if let Some(m) = managers.get(&Names::Path(path.clone())) {
+                        break Some(m);
+                    }
+                    match path.rfind('/') {
+                        Some(0) | None => break managers.get(&Names::Path("/".into())),
+                        Some(i) => path.truncate(i),
                     }
                 }
-                other => managers.get(other),
-            };
-            if let Some(from) = found
-                && from != id
-            {
-                wanted.push((from.clone(), id.clone()));
             }
+            other => managers.get(other),
+        };
+        if let Some(from) = found
+            && from != id
+        {
+            wanted.push((from.clone(), id.clone()));
         }
     }
     for (from, to) in wanted {
@@ -250,8 +253,69 @@ struct Job {
 /// What a job produced: the node, the result, the lines it said.
 type Done = (usize, Result<Outcome, ResError>, Vec<String>);
 
+/// What one check-and-apply needs on the blocking pool.
+struct Check {
+    kind: &'static dyn Kind,
+    res: Arc<Resource>,
+    received: BTreeMap<SmolStr, Value>,
+    world: Arc<Mutex<World>>,
+    noop: bool,
+    refresh: bool,
+    first: bool,
+    event: bool,
+    timeout: Option<Duration>,
+}
+
+impl Check {
+    /// Runs the check-and-apply (blocking).
+    fn check(self) -> (Result<Outcome, ResError>, Vec<String>) {
+        let mut say = Vec::new();
+        let mut ctx = Ctx { noop: self.noop, refresh: self.refresh, first: self.first, event: self.event, world: &self.world, say: &mut say, timeout: self.timeout };
+        let r = self.kind.check_apply(&Params::new(&self.res, &self.received), &mut ctx);
+        (r, say)
+    }
+}
+
+/// Runs plain jobs (no meta params that need the async side) one after the other on one
+/// blocking thread: for many small resources, one hand-off per batch instead of per resource.
+async fn run_batch(jobs: Vec<Job>, workers: Arc<Semaphore>) -> Vec<Done> {
+    let idx: Vec<usize> = jobs.iter().map(|j| j.idx).collect();
+    let Ok(_permit) = workers.acquire_owned().await else {
+        return idx.into_iter().map(|i| (i, Err(ResError::Other("the engine is shutting down".into())), Vec::new())).collect();
+    };
+    let checks: Vec<(usize, Check)> = jobs.iter().map(|j| (j.idx, j.snapshot())).collect();
+    let task = tokio::task::spawn_blocking(move || checks.into_iter().map(|(i, c)| { let (r, say) = c.check(); (i, r, say) }).collect::<Vec<Done>>());
+    match task.await {
+        Ok(done) => done,
+        Err(e) => idx.into_iter().map(|i| (i, Err(ResError::Other(format!("the check-and-apply panicked: {e}"))), Vec::new())).collect(),
+    }
+}
+
 impl Job {
-    async fn run(self) -> Done {
+    /// The job can run in a batch: nothing to wait for, no semaphore, no timeout, no retries.
+    fn plain(&self) -> bool {
+        self.wait.is_zero() && self.semas.is_empty() && self.timeout.is_none() && self.retry == 0
+    }
+
+    fn snapshot(&self) -> Check {
+        Check {
+            kind: self.kind,
+            res: self.res.clone(),
+            received: self.received.clone(),
+            world: self.world.clone(),
+            noop: self.noop,
+            refresh: self.refresh,
+            first: self.first,
+            event: self.event,
+            timeout: self.timeout,
+        }
+    }
+
+    async fn run(self) -> Vec<Done> {
+        vec![self.run_one().await]
+    }
+
+    async fn run_one(self) -> Done {
         if !self.wait.is_zero() {
             tokio::time::sleep(self.wait).await;
         }
@@ -281,14 +345,9 @@ impl Job {
         let Ok(_permit) = self.workers.clone().acquire_owned().await else {
             return (Err(ResError::Other("the engine is shutting down".into())), Vec::new());
         };
-        let (kind, res, received, world) = (self.kind, self.res.clone(), self.received.clone(), self.world.clone());
-        let (noop, refresh, first, event, timeout) = (self.noop, self.refresh, self.first, self.event, self.timeout);
-        let task = tokio::task::spawn_blocking(move || {
-            let mut say = Vec::new();
-            let mut ctx = Ctx { noop, refresh, first, event, world: &world, say: &mut say, timeout };
-            let r = kind.check_apply(&Params::new(&res, &received), &mut ctx);
-            (r, say)
-        });
+        let job = self.snapshot();
+        let timeout = self.timeout;
+        let task = tokio::task::spawn_blocking(move || job.check());
         let joined = match timeout {
             Some(t) => match tokio::time::timeout(t, task).await {
                 Ok(j) => j,
@@ -321,14 +380,15 @@ impl Engine {
     /// changed, or with changed incoming edges).
     pub fn swap(&mut self, mut g: Graph, sources: &SourceMap) -> BTreeSet<usize> {
         add_automatic_edges(&mut g);
-        let mut old: HashMap<ResId, Node> = std::mem::take(&mut self.nodes).into_iter().map(|n| (n.id.clone(), n)).collect();
+        let old_index = std::mem::take(&mut self.index);
+        let mut old: Vec<Option<Node>> = std::mem::take(&mut self.nodes).into_iter().map(Some).collect();
         let mut dirty = BTreeSet::new();
         let mut nodes = Vec::with_capacity(g.resources.len());
         let mut index = HashMap::with_capacity(g.resources.len());
         for (id, r) in g.resources {
             let i = nodes.len();
             index.insert(id.clone(), i);
-            let node = match old.remove(&id) {
+            let node = match old_index.get(&id).and_then(|&o| old[o].take()) {
                 Some(mut n) if same_config(&n.res, &r) => {
                     n.preds.clear();
                     n.succs.clear();
@@ -394,17 +454,22 @@ impl Engine {
         let mut queue: Vec<usize> = (0..n).filter(|&i| active[i] && waiting[i] == 0).collect();
         queue.reverse();
         let mut counts = Counts::default();
-        let mut tasks: JoinSet<Done> = JoinSet::new();
-        let mut task_nodes: HashMap<tokio::task::Id, usize> = HashMap::new();
+        let mut tasks: JoinSet<Vec<Done>> = JoinSet::new();
+        let mut task_nodes: HashMap<tokio::task::Id, Vec<usize>> = HashMap::new();
         let mut finished = 0;
+        let mut plain: Vec<Job> = Vec::new();
         reporter.progress(0, total);
         loop {
             while let Some(i) = queue.pop() {
                 let prepared = self.prepare(i, dirty.contains(&i));
                 match prepared {
+                    Prepared::Run(job) if job.plain() => {
+                        plain.push(job);
+                        continue;
+                    }
                     Prepared::Run(job) => {
                         let h = tasks.spawn(job.run());
-                        task_nodes.insert(h.id(), i);
+                        task_nodes.insert(h.id(), vec![i]);
                         continue;
                     }
                     Prepared::Skip => {}
@@ -426,21 +491,34 @@ impl Engine {
                 finished += 1;
                 self.release(i, &active, &mut waiting, &mut queue);
             }
+            // Ready plain jobs go out in batches: enough batches to keep every worker busy, each
+            // small enough that dependents start soon.
+            if !plain.is_empty() {
+                let size = plain.len().div_ceil(self.opts.workers.max(1) * 4).clamp(1, 64);
+                while !plain.is_empty() {
+                    let rest = plain.split_off(plain.len().saturating_sub(size));
+                    let ids = rest.iter().map(|j| j.idx).collect();
+                    let h = tasks.spawn(run_batch(rest, self.workers.clone()));
+                    task_nodes.insert(h.id(), ids);
+                }
+            }
             let Some(joined) = tasks.join_next_with_id().await else { break };
-            let (i, result, say) = match joined {
+            let done = match joined {
                 Ok((_, done)) => done,
                 Err(e) => match task_nodes.get(&e.id()) {
-                    Some(&i) => (i, Err(ResError::Other(format!("the check-and-apply task failed: {e}"))), Vec::new()),
+                    Some(ids) => ids.iter().map(|&i| (i, Err(ResError::Other(format!("the check-and-apply task failed: {e}"))), Vec::new())).collect(),
                     None => continue,
                 },
             };
-            for line in say {
-                reporter.event(Event::Said(line));
+            for (i, result, say) in done {
+                for line in say {
+                    reporter.event(Event::Said(line));
+                }
+                self.finish(i, result, &mut counts, reporter);
+                finished += 1;
+                reporter.progress(finished, total);
+                self.release(i, &active, &mut waiting, &mut queue);
             }
-            self.finish(i, result, &mut counts, reporter);
-            finished += 1;
-            reporter.progress(finished, total);
-            self.release(i, &active, &mut waiting, &mut queue);
         }
         // Whatever never became ready is part of a dependency cycle.
         for i in 0..n {

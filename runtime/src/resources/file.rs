@@ -290,10 +290,13 @@ impl Kind for File {
             Desired::Unmanaged => {}
         }
         // Mode and ownership of what is there now.
-        let now = match std::fs::symlink_metadata(&path) {
-            Ok(m) => m,
-            Err(_) if noop => return Ok(out),
-            Err(e) => return Err(ResError::io("inspect", &path, &e)),
+        let now = match (existing, out.changes.is_empty()) {
+            (Some(m), true) => m,
+            _ => match std::fs::symlink_metadata(&path) {
+                Ok(m) => m,
+                Err(_) if noop => return Ok(out),
+                Err(e) => return Err(ResError::io("inspect", &path, &e)),
+            },
         };
         if let Some(m) = mode
             && now.mode() & 0o7777 != m
