@@ -1,10 +1,13 @@
 //! `mclc`: the command-line front of the mcl toolchain. Thin glue over `mcl-compiler`: it parses
 //! arguments, finds files, and prints what the library returns.
 
+mod agent;
 mod check;
+mod deploy;
 mod fmt;
 mod graph;
 mod run;
+mod status;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -17,7 +20,7 @@ use std::process::ExitCode;
     version,
     about,
     long_about = None,
-    after_help = "Environment:\n  NO_COLOR   disable colours in rich diagnostics\n\nExamples:\n  mclc check main.mcl           check one file (every phase)\n  mclc graph --format json dir/ print the resource graph of a module directory\n  mclc help check               the full help of a subcommand (same as `mclc check --help`)"
+    after_help = "Environment:\n  NO_COLOR   disable colours in rich diagnostics\n\nExamples:\n  mclc check main.mcl           check one file (every phase)\n  mclc graph --format json dir/ print the resource graph of a module directory\n  mclc deploy --wait main.mcl   ship a program to every agent (MCL_ETCD_ENDPOINTS) and follow it\n  mclc help check               the full help of a subcommand (same as `mclc check --help`)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,6 +37,12 @@ enum Command {
     Graph(graph::GraphArgs),
     /// Converge a program on this machine and keep it converged.
     Run(run::RunArgs),
+    /// Ship a program to the cluster over etcd (subcommands: log, prune).
+    Deploy(deploy::DeployArgs),
+    /// Run the cluster's newest deploy on this host and report its status.
+    Agent(agent::AgentArgs),
+    /// Show each host's deploy, state and errors.
+    Status(status::StatusArgs),
     /// Run the language server on stdin/stdout (for editors).
     #[command(after_help = "Speaks the Language Server Protocol on standard input and output; editors start it.\n\nExample (Neovim 0.11):\n  vim.lsp.config('mcl', { cmd = { 'mclc', 'lsp' }, filetypes = { 'mcl' } })")]
     Lsp,
@@ -56,6 +65,9 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Run(args) => run::run(args),
+        Command::Deploy(args) => deploy::run(args),
+        Command::Agent(args) => agent::run(args),
+        Command::Status(args) => status::run(args),
         Command::Lsp => mcl_lsp::run_stdio(),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

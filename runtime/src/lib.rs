@@ -10,7 +10,11 @@
 //! * [`watch`] — inotify and watch commands; [`streams`] — drivers that produce the later values
 //!   of the program's streams (clocks, watched files, the world store).
 //! * [`report`] — events, progress and summaries; [`logging`] — the tracing subscriber.
+//! * [`deploy`] — shipping programs to a cluster over etcd; [`agent`] — running them on each
+//!   host.
 
+pub mod agent;
+pub mod deploy;
 pub mod engine;
 pub mod error;
 pub mod logging;
@@ -23,4 +27,4 @@ pub mod watch;
 pub use engine::{Counts, Engine, EngineOptions};
 pub use error::{ResError, RunError};
 pub use report::{Event, Printer, Reporter};
-pub use runner::{RunOptions, RunSummary, run};
+pub use runner::{RunControl, RunOptions, RunSummary, run, run_with};

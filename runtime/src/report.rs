@@ -50,6 +50,9 @@ pub trait Reporter: Send {
     fn progress(&mut self, _done: usize, _total: usize) {}
     /// A pass ended.
     fn pass(&mut self, _counts: Counts, _elapsed: Duration, _first: bool) {}
+    /// After each pass: the state of the whole graph (failed and blocked resources now, not
+    /// only those of the pass).
+    fn graph_state(&mut self, _state: Counts) {}
     /// A problem outside any resource (an evaluation error after a stream change, …).
     fn problem(&mut self, message: &str) {
         tracing::error!("{message}");

@@ -97,13 +97,32 @@ pub fn host_for(path: &Path, hostname: Option<String>) -> Host {
     host
 }
 
+/// What a program embedding the runtime (the agent) controls in a run; the defaults are those
+/// of `mclc run`.
+#[derive(Default)]
+pub struct RunControl {
+    /// The host to run as (hostname, deploy root, world store); default: from the options.
+    pub host: Option<Host>,
+    /// Stops the run when it turns true or its sender is dropped; default: SIGINT or SIGTERM.
+    pub stop: Option<tokio::sync::watch::Receiver<bool>>,
+    /// Wakes world-reading streams, and is notified when a `kv` resource changed the world
+    /// store; default: a private one.
+    pub world_signal: Option<WorldSignal>,
+}
+
 /// Runs the program as `opts` says, reporting to `reporter`.
 pub fn run(opts: RunOptions, reporter: &mut dyn Reporter) -> Result<RunSummary, RunError> {
+    run_with(opts, RunControl::default(), reporter)
+}
+
+/// Like [`run`], with the host, stop signal and world signal given by `control`.
+pub fn run_with(opts: RunOptions, control: RunControl, reporter: &mut dyn Reporter) -> Result<RunSummary, RunError> {
     let checked = compile(&opts.path)?;
-    let host = host_for(&opts.path, opts.hostname.clone());
+    let host = control.host.unwrap_or_else(|| host_for(&opts.path, opts.hostname.clone()));
     let sources = checked.sources.clone();
     let world = host.world.clone();
-    let world_signal = WorldSignal::default();
+    let world_signal = control.world_signal.unwrap_or_default();
+    let stop = control.stop;
     let (first_tx, first_rx) = std::sync::mpsc::channel::<First>();
     let (graph_tx, graph_rx) = unbounded_channel::<Update>();
     let once = opts.once;
@@ -123,7 +142,7 @@ pub fn run(opts: RunOptions, reporter: &mut dyn Reporter) -> Result<RunSummary, 
         .build()
         .map_err(|e| RunError::Setup(format!("cannot start the async runtime: {e}")))?;
     let engine = Engine::new(EngineOptions { noop: opts.noop, workers: opts.workers }, world);
-    rt.block_on(drive(engine, first, sources, graph_rx, world_signal, &opts, reporter))
+    rt.block_on(drive(engine, first, sources, graph_rx, world_signal, stop, &opts, reporter))
 }
 
 /// The evaluator thread: first graph, then a new graph per stream change.
@@ -163,7 +182,7 @@ fn evaluator(checked: Checked, host: Host, once: bool, first_tx: std::sync::mpsc
 }
 
 /// Waits for SIGINT or SIGTERM.
-async fn stop_signal() {
+pub(crate) async fn stop_signal() {
     use tokio::signal::unix::{SignalKind, signal};
     match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
         (Ok(mut int), Ok(mut term)) => {
@@ -186,6 +205,7 @@ async fn drive(
     sources: SourceMap,
     mut graphs: UnboundedReceiver<Update>,
     world_signal: WorldSignal,
+    stop_rx: Option<tokio::sync::watch::Receiver<bool>>,
     opts: &RunOptions,
     reporter: &mut dyn Reporter,
 ) -> Result<RunSummary, RunError> {
@@ -201,7 +221,10 @@ async fn drive(
     {
         let stopped = stopped.clone();
         tokio::spawn(async move {
-            stop_signal().await;
+            match stop_rx {
+                Some(mut rx) => while !*rx.borrow_and_update() && rx.changed().await.is_ok() {},
+                None => stop_signal().await,
+            }
             tracing::info!("stopping: letting running check-and-applies finish");
             stop.store(true, Ordering::Relaxed);
             stopped.notify_one();
@@ -212,6 +235,7 @@ async fn drive(
             let t = Instant::now();
             let counts = engine.converge(std::mem::take(&mut dirty), reporter).await;
             reporter.pass(counts, t.elapsed(), summary.passes == 0);
+            reporter.graph_state(engine.state());
             if summary.passes == 0 {
                 summary.first = counts;
             }

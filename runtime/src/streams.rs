@@ -35,7 +35,8 @@ impl WorldSignal {
         }
     }
 
-    fn subscribe(&self) -> Receiver<()> {
+    /// A receiver woken by each [`notify`](WorldSignal::notify).
+    pub fn subscribe(&self) -> Receiver<()> {
         let (tx, rx) = std::sync::mpsc::channel();
         if let Ok(mut waiters) = self.0.lock() {
             waiters.push(tx);

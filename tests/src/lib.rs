@@ -10,6 +10,9 @@
 
 pub mod lsp;
 
+/// Real etcd clusters for the deploy tests.
+pub mod etcd;
+
 /// Helpers for the `mclc run` tests.
 pub mod run;
 

@@ -104,6 +104,13 @@ struct Civil {
     weekday: usize,
 }
 
+/// Unix seconds and milliseconds as RFC 3339 in UTC (`2024-05-01T10:00:00.123Z`), for the
+/// timestamps of deploy records.
+pub fn utc_rfc3339(secs: i64, millis: u32) -> String {
+    let c = Civil::from_unix(secs);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{millis:03}Z", c.year, c.month, c.day, c.hour, c.minute, c.second)
+}
+
 impl Civil {
     /// The UTC calendar time of unix seconds `t` (proleptic Gregorian, any i64).
     fn from_unix(t: i64) -> Civil {

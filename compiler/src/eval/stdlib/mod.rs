@@ -9,6 +9,7 @@ mod collections;
 mod convert;
 mod core;
 mod datetime;
+pub use datetime::utc_rfc3339;
 mod deploy;
 mod encoding;
 mod fmt;

@@ -1,0 +1,246 @@
+//! The deploy manifest (`P/deploys/<id>`): which files make up a deploy, their sha256, the entry
+//! file, and where the deploy came from. Agents trust nothing in it: [`Manifest::validate`]
+//! rejects absolute paths, `..`, duplicate paths and malformed hashes before anything is
+//! fetched.
+
+use super::error::DeployError;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Component, Path};
+
+/// The manifest format version this code writes and reads.
+pub const FORMAT: u32 = 1;
+
+/// One file of a deploy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// The path inside the deploy (`/`-separated, relative, no `..`).
+    pub path: String,
+    /// The content's sha256, lower-case hex; the blob key.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Whether the file is executable.
+    #[serde(default)]
+    pub executable: bool,
+}
+
+/// Git facts about the deployed code, when the entry file is inside a git work tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitInfo {
+    /// The work tree's root directory on the deploying machine.
+    pub root: String,
+    /// The commit HEAD points at (absent in a repository without commits).
+    pub commit: Option<String>,
+    /// The branch HEAD is on (absent when detached).
+    pub branch: Option<String>,
+    /// True when the work tree has uncommitted changes (tracked or untracked files).
+    pub dirty: bool,
+}
+
+/// A deploy: `P/deploys/<id>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Format version ([`FORMAT`]).
+    pub format: u32,
+    /// The deploy id (1, 2, …), allocated when the manifest is stored.
+    pub id: u64,
+    /// The entry file's path inside the deploy.
+    pub entry: String,
+    /// Every file, sorted by path.
+    pub files: Vec<FileEntry>,
+    /// The hash of entry, noop flag and files ([`content_hash`]): equal for equal deploys.
+    pub content: String,
+    /// Agents only check what would change (`--noop`).
+    #[serde(default)]
+    pub noop: bool,
+    /// When it was deployed (RFC 3339, UTC).
+    pub created_at: String,
+    /// Who deployed it (`name <email>` from git, else `user@machine`).
+    pub author: String,
+    /// The entry file's path on the deploying machine.
+    pub source: String,
+    /// Git facts, when the entry file is inside a git work tree.
+    pub git: Option<GitInfo>,
+}
+
+/// The lower-case hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// The content hash of a deploy: what makes two deploys "the same".
+pub fn content_hash(entry: &str, noop: bool, files: &[FileEntry]) -> String {
+    let mut h = Sha256::new();
+    h.update(format!("mcl-deploy {FORMAT}\nentry {entry}\nnoop {noop}\n"));
+    for f in files {
+        h.update(format!("{} {} {} {}\n", f.sha256, f.size, f.executable, f.path));
+    }
+    hex(&h.finalize())
+}
+
+/// True for a lower-case hex sha256.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks that `path` is a safe relative path inside a deploy: not empty, not absolute, no `..`,
+/// `.`, empty or backslash components.
+pub fn check_path(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Err("an empty path".into());
+    }
+    if path.starts_with('/') {
+        return Err(format!("`{path}` is absolute"));
+    }
+    if path.contains('\\') || path.contains('\0') {
+        return Err(format!("`{path}` contains a backslash or NUL"));
+    }
+    for part in path.split('/') {
+        match part {
+            "" => return Err(format!("`{path}` has an empty component")),
+            "." => return Err(format!("`{path}` has a `.` component")),
+            ".." => return Err(format!("`{path}` leaves the deploy (`..`)")),
+            _ => {}
+        }
+    }
+    if Path::new(path).components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(format!("`{path}` is not a plain relative path"));
+    }
+    Ok(())
+}
+
+impl Manifest {
+    /// Parses and validates a stored manifest; `id` is the id of the key it was read from.
+    pub fn parse(id: u64, bytes: &[u8]) -> Result<Manifest, DeployError> {
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| DeployError::BadManifest { id, reason: format!("not a manifest: {e}") })?;
+        m.validate(id)?;
+        Ok(m)
+    }
+
+    /// Rejects a manifest an agent must not apply: wrong format or id, unsafe paths, duplicate
+    /// paths, malformed hashes, an entry that is not among the files, a content hash that does
+    /// not match the files.
+    pub fn validate(&self, id: u64) -> Result<(), DeployError> {
+        let bad = |reason: String| DeployError::BadManifest { id, reason };
+        if self.format != FORMAT {
+            return Err(bad(format!("format {} is not supported (this agent reads format {FORMAT}); upgrade the agent", self.format)));
+        }
+        if self.id != id {
+            return Err(bad(format!("it claims id {} but is stored as deploy {id}", self.id)));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for f in &self.files {
+            check_path(&f.path).map_err(|e| bad(format!("file path {e}")))?;
+            if !is_sha256(&f.sha256) {
+                return Err(bad(format!("file `{}` has a malformed sha256 `{}`", f.path, f.sha256)));
+            }
+            if !seen.insert(f.path.as_str()) {
+                return Err(bad(format!("file `{}` is listed twice", f.path)));
+            }
+        }
+        check_path(&self.entry).map_err(|e| bad(format!("entry {e}")))?;
+        if !seen.contains(self.entry.as_str()) {
+            return Err(bad(format!("the entry `{}` is not among its files", self.entry)));
+        }
+        // A path that is both a file and a directory of another file can't be materialised.
+        for f in &self.files {
+            let mut dir = f.path.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                if seen.contains(parent) {
+                    return Err(bad(format!("`{parent}` is both a file and a directory")));
+                }
+                dir = parent;
+            }
+        }
+        if content_hash(&self.entry, self.noop, &self.files) != self.content {
+            return Err(bad("its content hash does not match its files".into()));
+        }
+        Ok(())
+    }
+
+    /// A one-line description: `#7 2024-05-01T10:00:00Z alice main.mcl abc1234 (dirty)`.
+    pub fn summary(&self) -> String {
+        let mut s = format!("{:>4}  {}  {}  {}", self.id, self.created_at, self.author, self.entry);
+        if let Some(g) = &self.git {
+            s.push_str(&format!("  {}", g.commit.as_deref().map(|c| &c[..c.len().min(12)]).unwrap_or("(no commit)")));
+            if let Some(b) = &g.branch {
+                s.push_str(&format!(" {b}"));
+            }
+            if g.dirty {
+                s.push_str(" (dirty)");
+            }
+        } else {
+            s.push_str("  (no git)");
+        }
+        if self.noop {
+            s.push_str("  noop");
+        }
+        s
+    }
+}
+
+/// The current time as RFC 3339 in UTC, with milliseconds (`2024-05-01T10:00:00.123Z`).
+pub fn now_rfc3339() -> String {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    rfc3339(d.as_secs() as i64, d.subsec_millis())
+}
+
+/// Unix seconds (and milliseconds) as RFC 3339 in UTC.
+pub fn rfc3339(secs: i64, millis: u32) -> String {
+    mcl_compiler::eval::stdlib::utc_rfc3339(secs, millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(paths: &[&str]) -> Manifest {
+        let files: Vec<FileEntry> = paths.iter().map(|p| FileEntry { path: p.to_string(), sha256: sha256_hex(p.as_bytes()), size: 1, executable: false }).collect();
+        Manifest {
+            format: FORMAT,
+            id: 3,
+            entry: paths[0].to_string(),
+            content: content_hash(paths[0], false, &files),
+            files,
+            noop: false,
+            created_at: now_rfc3339(),
+            author: "a".into(),
+            source: "/x".into(),
+            git: None,
+        }
+    }
+
+    #[test]
+    fn validation() {
+        assert!(manifest(&["main.mcl", "files/a"]).validate(3).is_ok());
+        assert!(manifest(&["main.mcl"]).validate(4).is_err());
+        for bad in [&["../x"][..], &["/etc/passwd"], &["a/../b"], &["main.mcl", "main.mcl"], &["a", "a/b"], &["./a"], &["a//b"]] {
+            assert!(manifest(bad).validate(3).is_err(), "{bad:?}");
+        }
+        let mut m = manifest(&["main.mcl"]);
+        m.files[0].sha256 = "00".into();
+        assert!(m.validate(3).is_err());
+        let mut m = manifest(&["main.mcl"]);
+        m.files[0].size = 2;
+        assert!(m.validate(3).is_err(), "content hash must cover sizes");
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339(951_782_400, 5), "2000-02-29T00:00:00.005Z");
+        assert_eq!(rfc3339(1_700_000_000, 0), "2023-11-14T22:13:20.000Z");
+        assert_eq!(sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+}

@@ -1,0 +1,204 @@
+//! Real etcd servers for the deploy tests: one member or three, on free 127.0.0.1 ports with
+//! temporary data directories, optionally with TLS. Members are stopped by pid (on drop too).
+//! Needs Debian's `etcd-server` (`etcd` on PATH); [`Cluster::start`] returns `None` with a
+//! message when it is missing, so tests can skip.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// TLS files for a cluster (PEM): the servers use `cert`/`key`, clients trust `ca`.
+#[derive(Clone, Debug)]
+pub struct Tls {
+    /// The CA certificate.
+    pub ca: PathBuf,
+    /// The server certificate (valid for 127.0.0.1).
+    pub cert: PathBuf,
+    /// The server key.
+    pub key: PathBuf,
+    /// A client certificate signed by the CA.
+    pub client_cert: PathBuf,
+    /// Its key.
+    pub client_key: PathBuf,
+}
+
+impl Tls {
+    /// Generates a CA, a server certificate for 127.0.0.1 and a client certificate with
+    /// `openssl` in `dir`.
+    ///
+    /// # Panics
+    ///
+    /// Panics when openssl is missing or fails.
+    pub fn generate(dir: &Path) -> Tls {
+        let run = |args: &[&str]| {
+            let out = Command::new("openssl").args(args).current_dir(dir).output().expect("run openssl");
+            assert!(out.status.success(), "openssl {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        run(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=mclc test CA"]);
+        std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n").expect("write ext");
+        run(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]);
+        run(&["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext"]);
+        std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").expect("write ext");
+        run(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=deployer"]);
+        run(&["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.pem", "-days", "2", "-extfile", "client.ext"]);
+        Tls { ca: dir.join("ca.pem"), cert: dir.join("server.pem"), key: dir.join("server.key"), client_cert: dir.join("client.pem"), client_key: dir.join("client.key") }
+    }
+}
+
+/// One etcd member.
+pub struct Member {
+    /// Its name (`m1`, …).
+    pub name: String,
+    /// Its client URL.
+    pub url: String,
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+impl Member {
+    /// The process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// What the member logged.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+/// A running cluster (members killed on drop).
+pub struct Cluster {
+    /// The members.
+    pub members: Vec<Member>,
+    /// TLS files, when started with TLS.
+    pub tls: Option<Tls>,
+    _dir: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// True when an `etcd` binary is on PATH.
+pub fn available() -> bool {
+    Command::new("etcd").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+impl Cluster {
+    /// Starts `n` members (1 or 3) and waits until the cluster is healthy; `None` (with a
+    /// message on stderr) when etcd is not installed.
+    ///
+    /// # Panics
+    ///
+    /// Panics when the cluster does not become healthy within 30 s.
+    pub fn start(n: usize) -> Option<Cluster> {
+        Cluster::start_with(n, false)
+    }
+
+    /// Like [`start`](Cluster::start), with TLS on the client URLs (certificates generated here)
+    /// and client certificates required.
+    pub fn start_with(n: usize, tls: bool) -> Option<Cluster> {
+        if !available() {
+            eprintln!("skipping: etcd is not installed (apt-get install etcd-server)");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let tls = tls.then(|| Tls::generate(dir.path()));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
+        let initial: Vec<String> = ports.iter().enumerate().map(|(i, (_, p))| format!("m{}=http://127.0.0.1:{p}", i + 1)).collect();
+        let initial = initial.join(",");
+        let mut members = Vec::new();
+        for (i, (client, peer)) in ports.iter().enumerate() {
+            let name = format!("m{}", i + 1);
+            let url = format!("{scheme}://127.0.0.1:{client}");
+            let data = dir.path().join(format!("{name}.etcd"));
+            let log = dir.path().join(format!("{name}.log"));
+            let mut cmd = Command::new("etcd");
+            cmd.args(["--name", &name, "--data-dir"]).arg(&data);
+            cmd.args(["--listen-client-urls", &url, "--advertise-client-urls", &url]);
+            cmd.args(["--listen-peer-urls", &format!("http://127.0.0.1:{peer}"), "--initial-advertise-peer-urls", &format!("http://127.0.0.1:{peer}")]);
+            cmd.args(["--initial-cluster", &initial, "--initial-cluster-state", "new", "--initial-cluster-token", &format!("mclc-test-{client}")]);
+            cmd.args(["--listen-metrics-urls", "", "--heartbeat-interval", "50", "--election-timeout", "500", "--logger", "zap", "--log-outputs", "stderr"]);
+            if let Some(t) = &tls {
+                cmd.arg("--cert-file").arg(&t.cert).arg("--key-file").arg(&t.key).arg("--trusted-ca-file").arg(&t.ca).arg("--client-cert-auth");
+            }
+            let child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(std::fs::File::create(&log).expect("log file")).spawn().expect("start etcd");
+            members.push(Member { name, url, child: Some(child), log });
+        }
+        let cluster = Cluster { members, tls, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !cluster.healthy() {
+            if Instant::now() > deadline {
+                let logs: Vec<String> = cluster.members.iter().map(|m| format!("--- {}\n{}", m.name, m.log())).collect();
+                panic!("etcd did not become healthy in 30 s:\n{}", logs.join("\n"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(cluster)
+    }
+
+    /// `etcdctl` against the live members, with the TLS files when there are some.
+    pub fn etcdctl(&self) -> Command {
+        let mut cmd = Command::new("etcdctl");
+        cmd.env("ETCDCTL_API", "3").arg("--endpoints").arg(self.live_endpoints()).arg("--command-timeout=5s");
+        if let Some(t) = &self.tls {
+            cmd.arg("--cacert").arg(&t.ca).arg("--cert").arg(&t.client_cert).arg("--key").arg(&t.client_key);
+        }
+        cmd
+    }
+
+    fn healthy(&self) -> bool {
+        self.members.iter().filter(|m| m.child.is_some()).all(|m| {
+            let mut cmd = self.etcdctl();
+            cmd.arg("--endpoints").arg(&m.url).args(["endpoint", "health"]);
+            cmd.output().is_ok_and(|o| o.status.success())
+        })
+    }
+
+    /// Every member's client URL, comma-separated.
+    pub fn endpoints(&self) -> String {
+        self.members.iter().map(|m| m.url.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// The running members' client URLs, comma-separated.
+    pub fn live_endpoints(&self) -> String {
+        self.members.iter().filter(|m| m.child.is_some()).map(|m| m.url.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Kills member `i` (SIGKILL, by pid) and reaps it.
+    pub fn kill(&mut self, i: usize) {
+        if let Some(mut c) = self.members[i].child.take() {
+            let _ = Command::new("kill").arg("-KILL").arg(c.id().to_string()).status();
+            let _ = c.wait();
+        }
+    }
+
+    /// Stops every member (SIGTERM by pid, then SIGKILL after 5 s).
+    pub fn stop(&mut self) {
+        for m in &mut self.members {
+            if let Some(mut c) = m.child.take() {
+                let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while Instant::now() < deadline {
+                    if let Ok(Some(_)) = c.try_wait() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                let _ = Command::new("kill").arg("-KILL").arg(c.id().to_string()).status();
+                let _ = c.wait();
+            }
+        }
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for i in 0..self.members.len() {
+            self.kill(i);
+        }
+    }
+}
