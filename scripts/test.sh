@@ -16,6 +16,12 @@ if ((${#need[@]})); then
     fi
 fi
 
+# The runtime's pkg test installs and removes Debian's `hello`: apt needs its package lists
+# (without them, or without root, the test skips and says why).
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && ! apt-cache policy hello 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    apt-get update -qq || echo "apt-get update failed; the runtime's pkg test will skip" >&2
+fi
+
 # pre-commit (PyPI) for the test that runs the real hooks.
 if ! command -v pre-commit >/dev/null 2>&1; then
     python3 -m pip install --quiet pre-commit || echo "could not install pre-commit; run: python3 -m pip install pre-commit" >&2

@@ -221,3 +221,20 @@ fn a_rejected_program_is_reported_with_diagnostics() {
     assert_eq!(out.code, Some(1), "{}", out.all());
     assert!(out.stderr.contains("main.mcl:2:"), "{}", out.stderr);
 }
+
+#[test]
+fn the_readme_example_converges_without_root() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let example = mcl_tests::workspace_root().join("examples/run.mcl");
+    let out = std::process::Command::new(mcl_tests::mclc())
+        .args(["run", "--once", example.to_str().unwrap()])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .expect("run mclc");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let demo = tmp.path().join("mclc-demo");
+    assert_eq!(std::fs::read_to_string(demo.join("hello.txt")).unwrap(), "hello from mclc\n");
+    assert!(demo.join("clock.txt").exists() && demo.join("hello.log").exists());
+    assert!(stdout.contains(&format!("print[greeting]: managing {}", demo.display())), "{stdout}");
+}

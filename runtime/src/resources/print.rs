@@ -12,7 +12,7 @@ pub struct Print;
 impl Kind for Print {
     fn check_apply(&self, p: &Params<'_>, ctx: &mut Ctx<'_>) -> Result<Outcome, ResError> {
         let refresh_only = p.bool("refresh_only")?;
-        if (refresh_only && !ctx.refresh) || (!ctx.first && !ctx.refresh) {
+        if !ctx.refresh && (refresh_only || !ctx.first) {
             return Ok(Outcome::ok());
         }
         let msg = p.str_or_empty("msg")?;
