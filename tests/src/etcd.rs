@@ -202,3 +202,52 @@ impl Drop for Cluster {
         }
     }
 }
+
+/// Runs `mclc` with `args`, extra environment variables and a working directory; waits for it.
+///
+/// # Panics
+///
+/// Panics if the binary cannot be started.
+pub fn mclc_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> crate::Output {
+    let mut cmd = Command::new(crate::mclc());
+    cmd.args(args).current_dir(dir).stdin(Stdio::null()).env_remove("MCL_ETCD_ENDPOINTS").env_remove("MCL_ETCD_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run mclc");
+    crate::Output { code: out.status.code(), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+}
+
+/// A running `mclc agent` with its own state directory (killed on drop).
+pub struct Agent {
+    /// The host name it runs as.
+    pub host: String,
+    /// The process.
+    pub process: crate::run::Running,
+    /// Its directory (output files, `state/`).
+    pub dir: tempfile::TempDir,
+}
+
+impl Agent {
+    /// Starts `mclc agent --etcd <endpoints> --hostname <host> --state-dir <dir>/state` plus
+    /// `extra` arguments.
+    pub fn start(endpoints: &str, host: &str, extra: &[&str]) -> Agent {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let state = dir.path().join("state");
+        let state = state.to_string_lossy().into_owned();
+        let mut args: Vec<&str> = vec!["agent", "--etcd", endpoints, "--hostname", host, "--state-dir", &state];
+        args.extend_from_slice(extra);
+        let process = crate::run::Running::start(&args, dir.path());
+        Agent { host: host.to_string(), process, dir }
+    }
+
+    /// Everything it printed on stdout (the programs' `print` lines, …).
+    pub fn stdout(&self) -> String {
+        self.process.stdout()
+    }
+
+    /// Its log (stderr).
+    pub fn stderr(&self) -> String {
+        self.process.stderr()
+    }
+}

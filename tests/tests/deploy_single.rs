@@ -1,0 +1,297 @@
+//! `mclc deploy`, `agent`, `status`, `deploy log|prune` against a real one-member etcd started
+//! on a free loopback port (skipped when etcd is not installed). Also the errors that need no
+//! cluster: an unreachable endpoint, a program that does not type-check, the help.
+
+use mcl_tests::etcd::{Agent, Cluster, mclc_in};
+use mcl_tests::run::wait_for;
+use serde_json::Value;
+use sha2::Digest;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// One cluster test at a time: the machine has two cores.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&path, text).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+fn printer(version: &str) -> String {
+    format!("import \"sys\"\n\n$h = sys.hostname()\nprint \"version\" {{\n\tmsg => \"{version} on ${{h}}\",\n}}\n")
+}
+
+fn status_json(dir: &Path, endpoints: &str) -> Value {
+    let out = mclc_in(dir, &["status", "--etcd", endpoints, "--format", "json"], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    out.json()
+}
+
+fn host_status(dir: &Path, endpoints: &str, host: &str) -> Option<Value> {
+    status_json(dir, endpoints)["hosts"].as_array()?.iter().find(|h| h["host"] == host).cloned()
+}
+
+fn wait_state(dir: &Path, endpoints: &str, host: &str, deploy: u64, state: &str) -> Value {
+    let mut last = None;
+    let ok = wait_for(Duration::from_secs(15), || {
+        last = host_status(dir, endpoints, host);
+        last.as_ref().is_some_and(|s| s["deploy"] == deploy && s["state"] == state)
+    });
+    assert!(ok.is_some(), "{host} never reached deploy {deploy} {state}; last status {last:?}");
+    last.unwrap_or(Value::Null)
+}
+
+#[test]
+fn help_lists_the_deploy_commands() {
+    let out = mclc_in(Path::new("."), &["--help"], &[]);
+    for cmd in ["deploy", "agent", "status"] {
+        assert!(out.stdout.contains(&format!("  {cmd}")), "mclc --help lacks {cmd}:\n{}", out.stdout);
+    }
+    let out = mclc_in(Path::new("."), &["deploy", "--help"], &[]);
+    assert!(out.stdout.contains("log") && out.stdout.contains("prune") && out.stdout.contains("MCL_ETCD_ENDPOINTS"), "{}", out.stdout);
+}
+
+#[test]
+fn unreachable_etcd_names_the_endpoint() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let main = write(dir.path(), "main.mcl", &printer("v1"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
+    let url = format!("http://127.0.0.1:{port}");
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &url, &main], &[]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(out.stderr.contains(&format!("cannot reach etcd at {url}: connection refused — is etcd running")), "{}", out.stderr);
+    let out = mclc_in(dir.path(), &["status"], &[("MCL_ETCD_ENDPOINTS", &url)]);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains(&url), "{}", out.stderr);
+    let out = mclc_in(dir.path(), &["status"], &[]);
+    assert!(out.stderr.contains("--etcd") && out.stderr.contains("MCL_ETCD_ENDPOINTS"), "{}", out.stderr);
+}
+
+#[test]
+fn a_program_with_type_errors_is_refused_before_connecting() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let main = write(dir.path(), "main.mcl", "print \"x\" {\n\tmsg => 3,\n}\n");
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", "http://127.0.0.1:1", &main], &[]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(out.stderr.contains("main.mcl:2:9: error[unify]"), "{}", out.stderr);
+    assert!(out.stderr.contains("nothing was deployed"), "{}", out.stderr);
+}
+
+#[test]
+fn deploy_status_log_prune_and_duplicate_hosts() {
+    let _guard = serial();
+    let Some(cluster) = Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let dir = tempfile::tempdir().expect("tmp");
+    let main = write(dir.path(), "main.mcl", &printer("v1"));
+    write(dir.path(), "files/motd", "hello\n");
+    let h1 = Agent::start(&ep, "h1", &[]);
+    assert!(wait_for(Duration::from_secs(10), || h1.stderr().contains("registered")).is_some(), "{}", h1.stderr());
+
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(out.stdout.contains("deployed 1: main.mcl (2 files, 2 uploaded; no git)"), "{}", out.stdout);
+    assert!(out.stdout.contains("h1: converged"), "{}", out.stdout);
+    assert!(wait_for(Duration::from_secs(2), || h1.stdout().contains("print[version]: v1 on h1")).is_some(), "{}", h1.stdout());
+    // The module's files/ came along.
+    assert_eq!(std::fs::read_to_string(h1.dir.path().join("state/deploys/1/files/motd")).ok().as_deref(), Some("hello\n"));
+
+    // The same content again: nothing new.
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(out.stdout.contains("already deployed: deploy 1"), "{}", out.stdout);
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--force", &main], &[]);
+    assert!(out.stdout.contains("deployed 2:") && out.stdout.contains("0 uploaded"), "{}", out.all());
+
+    // A second agent claiming h1 is refused, naming the holder.
+    let out = mclc_in(dir.path(), &["agent", "--etcd", &ep, "--hostname", "h1", "--state-dir", &dir.path().join("dup").to_string_lossy()], &[]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(out.stderr.contains("another agent already runs as host `h1`") && out.stderr.contains(&format!("pid {}", h1.process.pid())), "{}", out.stderr);
+
+    write(dir.path(), "main.mcl", &printer("v3"));
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    let s = wait_state(dir.path(), &ep, "h1", 3, "converged");
+    assert_eq!(s["live"], true);
+    assert_eq!(s["running"], 3);
+    let text = mclc_in(dir.path(), &["status", "--etcd", &ep], &[]);
+    assert!(text.stdout.contains("newest deploy: 3") && text.stdout.contains("converged"), "{}", text.stdout);
+
+    let log = mclc_in(dir.path(), &["deploy", "log", "--etcd", &ep], &[]);
+    assert_eq!(log.code, Some(0), "{}", log.all());
+    let lines: Vec<&str> = log.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", log.stdout);
+    assert!(lines[0].trim_start().starts_with("3 ") && lines[2].trim_start().starts_with("1 "), "{}", log.stdout);
+    let json = mclc_in(dir.path(), &["deploy", "log", "--etcd", &ep, "--format", "json"], &[]).json();
+    assert_eq!(json[0]["entry"], "main.mcl");
+    assert_eq!(json[0]["files"].as_array().map(Vec::len), Some(2));
+
+    let out = mclc_in(dir.path(), &["deploy", "prune", "--etcd", &ep, "--keep", "1"], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(out.stdout.contains("deleted 2 deploys (1 2) and 1 unused file") && out.stdout.contains("kept 3"), "{}", out.stdout);
+    let log = mclc_in(dir.path(), &["deploy", "log", "--etcd", &ep], &[]);
+    assert_eq!(log.stdout.lines().count(), 1, "{}", log.stdout);
+    // The kept deploy is still whole: a new agent can run it.
+    let h2 = Agent::start(&ep, "h2", &[]);
+    assert!(wait_for(Duration::from_secs(10), || h2.stdout().contains("print[version]: v3 on h2")).is_some(), "{}\n{}", h2.stdout(), h2.stderr());
+    drop(h2);
+    drop(h1);
+    drop(cluster);
+}
+
+#[test]
+fn a_failing_host_shows_failed_and_wait_exits_1() {
+    let _guard = serial();
+    let Some(cluster) = Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let dir = tempfile::tempdir().expect("tmp");
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir_all(&out_dir).expect("mkdir");
+    // h2 writes below a regular file: that can't work.
+    std::fs::write(out_dir.join("blocker"), "").expect("write");
+    let program = format!(
+        "import \"sys\"\n\n$h = sys.hostname()\n$p = if $h == \"h2\" {{\n\t\"{d}/blocker/x\"\n}} else {{\n\t\"{d}/ok-${{h}}\"\n}}\nfile $p {{\n\tstate => $const.res.file.state.exists,\n\tcontent => \"hi\\n\",\n}}\n",
+        d = out_dir.display()
+    );
+    let main = write(dir.path(), "main.mcl", &program);
+    let agents: Vec<Agent> = ["h1", "h2"].iter().map(|h| Agent::start(&ep, h, &[])).collect();
+    for a in &agents {
+        assert!(wait_for(Duration::from_secs(10), || a.stderr().contains("registered")).is_some(), "{}", a.stderr());
+    }
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", "--timeout", "30", &main], &[]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(out.stdout.contains("h1: converged"), "{}", out.stdout);
+    assert!(out.stdout.contains("h2: failed: main.mcl:"), "{}", out.stdout);
+    assert!(out.stderr.contains("deploy 1 failed on h2"), "{}", out.stderr);
+    assert!(out_dir.join("ok-h1").is_file());
+    let s = wait_state(dir.path(), &ep, "h2", 1, "failed");
+    let first = s["diagnostics"][0].as_str().unwrap_or("");
+    assert!(first.starts_with("main.mcl:9:1: file[") && first.contains("blocker/x"), "{s}");
+    let text = mclc_in(dir.path(), &["status", "--etcd", &ep], &[]);
+    let h2_line = text.stdout.lines().find(|l| l.starts_with("h2")).unwrap_or("");
+    assert!(h2_line.contains("failed") && h2_line.contains("main.mcl:9:1"), "{}", text.stdout);
+    drop(agents);
+    drop(cluster);
+}
+
+fn etcdctl(cluster: &Cluster, args: &[&str], stdin: Option<&[u8]>) -> String {
+    use std::io::Write;
+    let mut cmd = cluster.etcdctl();
+    cmd.args(args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("etcdctl");
+    if let (Some(mut pipe), Some(bytes)) = (child.stdin.take(), stdin) {
+        let _ = pipe.write_all(bytes);
+    }
+    let out = child.wait_with_output().expect("etcdctl");
+    assert!(out.status.success(), "etcdctl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn sha(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The content hash agents check (docs/deploy.md): entry, noop flag and the file list.
+fn content(entry: &str, files: &[(&str, &str, usize)]) -> String {
+    let mut text = format!("mcl-deploy 1\nentry {entry}\nnoop false\n");
+    for (path, sha, size) in files {
+        text.push_str(&format!("{sha} {size} false {path}\n"));
+    }
+    sha(text.as_bytes())
+}
+
+fn put_deploy(cluster: &Cluster, id: u64, entry: &str, files: &[(&str, &str, usize)]) {
+    let content = content(entry, files);
+    let manifest = serde_json::json!({
+        "format": 1, "id": id, "entry": entry, "content": content, "noop": false,
+        "files": files.iter().map(|(p, s, n)| serde_json::json!({"path": p, "sha256": s, "size": n})).collect::<Vec<_>>(),
+        "created_at": "2025-01-01T00:00:00.000Z", "author": "mallory", "source": "/x", "git": null,
+    });
+    etcdctl(cluster, &["put", &format!("/mcl/deploys/{id:010}")], Some(manifest.to_string().as_bytes()));
+    etcdctl(cluster, &["put", "/mcl/head"], Some(serde_json::json!({"id": id, "content": content}).to_string().as_bytes()));
+}
+
+#[test]
+fn hand_written_bad_manifests_are_rejected_and_the_previous_deploy_keeps_running() {
+    let _guard = serial();
+    let Some(cluster) = Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let dir = tempfile::tempdir().expect("tmp");
+    let main = write(dir.path(), "main.mcl", &printer("v1"));
+    let h1 = Agent::start(&ep, "h1", &[]);
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(wait_for(Duration::from_secs(2), || h1.stdout().contains("v1 on h1")).is_some(), "{}", h1.stdout());
+
+    // A path leaving the deploy.
+    let good = printer("evil");
+    let good_sha = sha(good.as_bytes());
+    put_deploy(&cluster, 2, "main.mcl", &[("main.mcl", &good_sha, good.len()), ("../x", &good_sha, good.len())]);
+    let s = wait_state(dir.path(), &ep, "h1", 2, "failed");
+    assert!(s["diagnostics"][0].as_str().unwrap_or("").contains("`../x` leaves the deploy"), "{s}");
+    assert_eq!(s["running"], 1, "{s}");
+
+    // An absolute path.
+    put_deploy(&cluster, 3, "/etc/main.mcl", &[("/etc/main.mcl", &good_sha, good.len())]);
+    let s = wait_state(dir.path(), &ep, "h1", 3, "failed");
+    assert!(s["diagnostics"][0].as_str().unwrap_or("").contains("is absolute"), "{s}");
+
+    // A blob whose content does not match its sha256.
+    let claimed = sha(b"something else");
+    etcdctl(&cluster, &["put", &format!("/mcl/chunks/{claimed}/0000")], Some(good.as_bytes()));
+    etcdctl(&cluster, &["put", &format!("/mcl/blobs/{claimed}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", good.len()).as_bytes()));
+    put_deploy(&cluster, 4, "main.mcl", &[("main.mcl", &claimed, good.len())]);
+    let s = wait_state(dir.path(), &ep, "h1", 4, "failed");
+    let d = s["diagnostics"][0].as_str().unwrap_or("");
+    assert!(d.contains("sha256 is") && d.contains(&claimed), "{s}");
+    assert_eq!(s["running"], 1, "{s}");
+
+    // Nothing of the bad deploys ran or was unpacked.
+    assert!(!h1.stdout().contains("evil"), "{}", h1.stdout());
+    for id in 2..=4 {
+        assert!(!h1.dir.path().join(format!("state/deploys/{id}")).exists());
+    }
+    // A good deploy still goes through.
+    write(dir.path(), "main.mcl", &printer("v5"));
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(out.stdout.contains("deployed 5"), "{}", out.stdout);
+    assert!(wait_for(Duration::from_secs(2), || h1.stdout().contains("v5 on h1")).is_some(), "{}", h1.stdout());
+    drop(h1);
+    drop(cluster);
+}
+
+#[test]
+fn a_deploy_that_does_not_compile_on_the_agent_keeps_the_previous_one() {
+    let _guard = serial();
+    let Some(cluster) = Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let dir = tempfile::tempdir().expect("tmp");
+    let main = write(dir.path(), "main.mcl", &printer("v1"));
+    let h1 = Agent::start(&ep, "h1", &[]);
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    // A syntactically broken entry, stored by hand (mclc deploy would refuse it).
+    let bad = "print \"x\" {\n\tmsg => 3,\n}\n";
+    let bad_sha = sha(bad.as_bytes());
+    etcdctl(&cluster, &["put", &format!("/mcl/chunks/{bad_sha}/0000")], Some(bad.as_bytes()));
+    etcdctl(&cluster, &["put", &format!("/mcl/blobs/{bad_sha}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", bad.len()).as_bytes()));
+    put_deploy(&cluster, 2, "main.mcl", &[("main.mcl", &bad_sha, bad.len())]);
+    let s = wait_state(dir.path(), &ep, "h1", 2, "failed");
+    assert!(s["diagnostics"][0].as_str().unwrap_or("").starts_with("main.mcl:2:9: error[unify]"), "{s}");
+    assert_eq!(s["running"], 1, "{s}");
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(out.stdout.contains("deployed 3"), "{}", out.stdout);
+    drop(h1);
+    drop(cluster);
+}
