@@ -238,3 +238,42 @@ fn the_readme_example_converges_without_root() {
     assert!(demo.join("clock.txt").exists() && demo.join("hello.log").exists());
     assert!(stdout.contains(&format!("print[greeting]: managing {}", demo.display())), "{stdout}");
 }
+
+#[test]
+fn meta_params_retry_timeout_poll_and_hidden() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    let main = program(
+        dir,
+        r#"exec "flaky" {
+	cmd => "n=$(cat @DIR@/tries 2>/dev/null || echo 0); echo $((n+1)) > @DIR@/tries; [ $n -ge 2 ]",
+	shell => "/bin/sh",
+	Meta:retry => 3,
+	Meta:delay => 10,
+}
+exec "slow" {
+	cmd => "sleep 5",
+	Meta:timeout => 200,
+}
+file "@DIR@/hidden" {
+	content => "never written",
+	Meta:hidden => true,
+}
+exec "limited" {
+	cmd => "true",
+	Meta:limit => 100.0,
+	Meta:burst => 1,
+	Meta:sema => ["lock:1"],
+}
+"#,
+    );
+    let t = std::time::Instant::now();
+    let out = mcl_tests::run(["run", "--once", main.to_str().unwrap()], None);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(t.elapsed() < std::time::Duration::from_secs(4), "the timeout did not stop `sleep 5`");
+    assert_eq!(std::fs::read_to_string(dir.join("tries")).unwrap().trim(), "3", "{}", out.all());
+    assert!(out.stdout.contains("applied exec[flaky]"), "{}", out.all());
+    assert!(out.stderr.contains("exec[slow]: timed out after 200 ms"), "{}", out.stderr);
+    assert!(!dir.join("hidden").exists());
+    assert!(out.stdout.contains("applied exec[limited]"), "{}", out.all());
+}

@@ -93,3 +93,27 @@ fn an_exec_watchcmd_line_reruns_it() {
     let runs = || std::fs::read_to_string(dir.join("runs")).map(|s| s.lines().count()).unwrap_or(0);
     assert!(wait_for(Duration::from_secs(10), || runs() >= 3).is_some(), "runs: {}\n{}{}", runs(), run.stdout(), run.stderr());
 }
+
+#[test]
+fn a_graph_swap_applies_new_resources_and_stops_managing_removed_ones() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    std::fs::write(dir.join("mode"), "a").unwrap();
+    let main = program(
+        dir,
+        "import \"os\"\n\n$mode = os.readfile(\"@DIR@/mode\")\nfile \"@DIR@/always\" {\n\tcontent => \"kept\\n\",\n}\nif $mode == \"a\" {\n\tfile \"@DIR@/a\" {\n\t\tcontent => \"a\\n\",\n\t}\n} else {\n\tfile \"@DIR@/b\" {\n\t\tcontent => \"b\\n\",\n\t}\n}\n",
+    );
+    let run = Running::start(&["run", main.to_str().unwrap()], dir);
+    assert!(wait_for(Duration::from_secs(10), || dir.join("a").exists() && dir.join("always").exists()).is_some(), "{}", run.stderr());
+    let before = run.stdout().matches("applied file[").count();
+    std::fs::write(dir.join("mode"), "b").unwrap();
+    assert!(wait_for(Duration::from_secs(3), || dir.join("b").exists()).is_some(), "{}{}", run.stdout(), run.stderr());
+    std::thread::sleep(Duration::from_millis(200));
+    // Only the new resource was applied: `always` is unchanged, `a` is no longer managed.
+    assert_eq!(run.stdout().matches("applied file[").count(), before + 1, "{}", run.stdout());
+    std::fs::write(dir.join("a"), "edited\n").unwrap();
+    std::fs::write(dir.join("always"), "edited\n").unwrap();
+    assert!(wait_for(Duration::from_secs(1), || std::fs::read_to_string(dir.join("always")).ok().as_deref() == Some("kept\n")).is_some());
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(std::fs::read_to_string(dir.join("a")).unwrap(), "edited\n", "a removed resource is still managed");
+}
