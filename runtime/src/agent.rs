@@ -214,11 +214,19 @@ async fn register(store: &Store, opts: &AgentOptions) -> Result<i64, DeployError
         if resp.succeeded() {
             return Ok(lease);
         }
-        let _ = store.call("revoke a lease", |mut c| async move { c.lease_revoke(lease).await }).await;
         let holder = resp.op_responses().into_iter().find_map(|r| match r {
-            TxnOpResponse::Get(g) => g.kvs().first().and_then(|kv| Store::parse::<HostRecord>(kv).ok()),
+            TxnOpResponse::Get(g) => g.kvs().first().and_then(|kv| Store::parse::<HostRecord>(kv).map(|r| (r, kv.lease())).ok()),
             _ => None,
         });
+        // A retried transaction may find its own earlier, applied attempt.
+        if let Some((h, l)) = &holder
+            && *h == record
+            && *l == lease
+        {
+            return Ok(lease);
+        }
+        let _ = store.call("revoke a lease", |mut c| async move { c.lease_revoke(lease).await }).await;
+        let holder = holder.map(|(h, _)| h);
         let Some(holder) = holder else { continue };
         let stale = holder.machine == machine && !pid_alive(holder.pid);
         if !stale || tokio::time::Instant::now() > deadline {
@@ -286,7 +294,11 @@ async fn status_writer(store: Store, mut rx: UnboundedReceiver<HostStatus>) {
             }
             let Ok(json) = serde_json::to_vec(&status) else { break };
             let key = store.keys().status(&status.host);
-            match store.call("write the status", |mut c| async move { c.put(key, json, None).await }).await {
+            let put = store.call("write the status", |mut c| {
+                let (key, json) = (key.clone(), json.clone());
+                async move { c.put(key, json, None).await }
+            });
+            match put.await {
                 Ok(_) => break,
                 Err(e) => {
                     tracing::warn!("{e}; retrying");
@@ -331,7 +343,12 @@ async fn head_watcher(store: Store, host: String, tx: UnboundedSender<u64>) {
         }
         let opts = WatchOptions::new().with_start_revision(rev + 1).with_progress_notify();
         let k = key.clone();
-        let Ok(mut stream) = store.call("watch the newest deploy", |mut c| async move { c.watch(k, Some(opts)).await }).await else {
+        let watch = store.call("watch the newest deploy", |mut c| {
+            let k = k.clone();
+            let opts = opts.clone();
+            async move { c.watch(k, Some(opts)).await }
+        });
+        let Ok(mut stream) = watch.await else {
             tokio::time::sleep(Duration::from_millis(250)).await;
             continue;
         };
@@ -636,7 +653,12 @@ async fn world_sync(store: Store, host: String, world: Arc<Mutex<World>>, signal
         }
         signal.notify();
         let opts = WatchOptions::new().with_prefix().with_start_revision(rev + 1);
-        let Ok(mut stream) = store.call("watch the world store", |mut c| async move { c.watch(prefix, Some(opts)).await }).await else {
+        let watch = store.call("watch the world store", |mut c| {
+            let prefix = prefix.clone();
+            let opts = opts.clone();
+            async move { c.watch(prefix, Some(opts)).await }
+        });
+        let Ok(mut stream) = watch.await else {
             tokio::time::sleep(Duration::from_millis(300)).await;
             continue;
         };

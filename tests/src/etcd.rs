@@ -110,6 +110,7 @@ impl Cluster {
         let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
         let initial: Vec<String> = ports.iter().enumerate().map(|(i, (_, p))| format!("m{}=http://127.0.0.1:{p}", i + 1)).collect();
         let initial = initial.join(",");
+        let token = format!("mclc-test-{}", ports[0].0);
         let mut members = Vec::new();
         for (i, (client, peer)) in ports.iter().enumerate() {
             let name = format!("m{}", i + 1);
@@ -120,7 +121,7 @@ impl Cluster {
             cmd.args(["--name", &name, "--data-dir"]).arg(&data);
             cmd.args(["--listen-client-urls", &url, "--advertise-client-urls", &url]);
             cmd.args(["--listen-peer-urls", &format!("http://127.0.0.1:{peer}"), "--initial-advertise-peer-urls", &format!("http://127.0.0.1:{peer}")]);
-            cmd.args(["--initial-cluster", &initial, "--initial-cluster-state", "new", "--initial-cluster-token", &format!("mclc-test-{client}")]);
+            cmd.args(["--initial-cluster", &initial, "--initial-cluster-state", "new", "--initial-cluster-token", &token]);
             cmd.args(["--listen-metrics-urls", "", "--heartbeat-interval", "50", "--election-timeout", "500", "--logger", "zap", "--log-outputs", "stderr"]);
             if let Some(t) = &tls {
                 cmd.arg("--cert-file").arg(&t.cert).arg("--key-file").arg(&t.key).arg("--trusted-ca-file").arg(&t.ca).arg("--client-cert-auth");
@@ -132,7 +133,11 @@ impl Cluster {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !cluster.healthy() {
             if Instant::now() > deadline {
-                let logs: Vec<String> = cluster.members.iter().map(|m| format!("--- {}\n{}", m.name, m.log())).collect();
+                let logs: Vec<String> = cluster.members.iter().map(|m| {
+                    let log = m.log();
+                    let tail: Vec<&str> = log.lines().rev().take(15).collect();
+                    format!("--- {} (last lines)\n{}", m.name, tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+                }).collect();
                 panic!("etcd did not become healthy in 30 s:\n{}", logs.join("\n"));
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -148,6 +153,26 @@ impl Cluster {
             cmd.arg("--cacert").arg(&t.ca).arg("--cert").arg(&t.client_cert).arg("--key").arg(&t.client_key);
         }
         cmd
+    }
+
+    /// Runs `etcdctl args` (feeding `stdin`), asserting success; its stdout.
+    ///
+    /// # Panics
+    ///
+    /// Panics with etcdctl's stderr when it fails.
+    pub fn ctl(&self, args: &[&str], stdin: Option<&[u8]>) -> String {
+        use std::io::Write;
+        let mut cmd = self.etcdctl();
+        cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::piped());
+        let mut child = cmd.spawn().expect("etcdctl");
+        if let Some(mut pipe) = child.stdin.take()
+            && let Some(bytes) = stdin
+        {
+            let _ = pipe.write_all(bytes);
+        }
+        let out = child.wait_with_output().expect("etcdctl");
+        assert!(out.status.success(), "etcdctl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn healthy(&self) -> bool {
@@ -250,4 +275,45 @@ impl Agent {
     pub fn stderr(&self) -> String {
         self.process.stderr()
     }
+}
+
+/// Writes `text` to `dir/name` (creating directories); the path as a string.
+///
+/// # Panics
+///
+/// Panics if the file cannot be written.
+pub fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&path, text).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+/// A program that prints `<version> on <hostname>` (as `print[version]: …`).
+pub fn printer(version: &str) -> String {
+    format!("import \"sys\"\n\n$h = sys.hostname()\nprint \"version\" {{\n\tmsg => \"{version} on ${{h}}\",\n}}\n")
+}
+
+/// `mclc status --format json`'s entry for `host`.
+pub fn host_status(endpoints: &str, host: &str) -> Option<serde_json::Value> {
+    let out = mclc_in(Path::new("."), &["status", "--etcd", endpoints, "--format", "json"], &[]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).ok()?;
+    doc["hosts"].as_array()?.iter().find(|h| h["host"] == host).cloned()
+}
+
+/// Waits (up to 15 s) until `host` reports `state` for `deploy`; its status.
+///
+/// # Panics
+///
+/// Panics with the last status seen when it never does.
+pub fn wait_state(endpoints: &str, host: &str, deploy: u64, state: &str) -> serde_json::Value {
+    let mut last = None;
+    let ok = crate::run::wait_for(Duration::from_secs(15), || {
+        last = host_status(endpoints, host);
+        last.as_ref().is_some_and(|s| s["deploy"] == deploy && s["state"] == state)
+    });
+    assert!(ok.is_some(), "{host} never reached deploy {deploy} {state}; last status {last:?}");
+    last.unwrap_or(serde_json::Value::Null)
 }

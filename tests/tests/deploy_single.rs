@@ -2,9 +2,8 @@
 //! on a free loopback port (skipped when etcd is not installed). Also the errors that need no
 //! cluster: an unreachable endpoint, a program that does not type-check, the help.
 
-use mcl_tests::etcd::{Agent, Cluster, mclc_in};
+use mcl_tests::etcd::{Agent, Cluster, mclc_in, printer, wait_state, write};
 use mcl_tests::run::wait_for;
-use serde_json::Value;
 use sha2::Digest;
 use std::path::Path;
 use std::sync::Mutex;
@@ -15,39 +14,6 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(&path, text).expect("write");
-    path.to_string_lossy().into_owned()
-}
-
-fn printer(version: &str) -> String {
-    format!("import \"sys\"\n\n$h = sys.hostname()\nprint \"version\" {{\n\tmsg => \"{version} on ${{h}}\",\n}}\n")
-}
-
-fn status_json(dir: &Path, endpoints: &str) -> Value {
-    let out = mclc_in(dir, &["status", "--etcd", endpoints, "--format", "json"], &[]);
-    assert_eq!(out.code, Some(0), "{}", out.all());
-    out.json()
-}
-
-fn host_status(dir: &Path, endpoints: &str, host: &str) -> Option<Value> {
-    status_json(dir, endpoints)["hosts"].as_array()?.iter().find(|h| h["host"] == host).cloned()
-}
-
-fn wait_state(dir: &Path, endpoints: &str, host: &str, deploy: u64, state: &str) -> Value {
-    let mut last = None;
-    let ok = wait_for(Duration::from_secs(15), || {
-        last = host_status(dir, endpoints, host);
-        last.as_ref().is_some_and(|s| s["deploy"] == deploy && s["state"] == state)
-    });
-    assert!(ok.is_some(), "{host} never reached deploy {deploy} {state}; last status {last:?}");
-    last.unwrap_or(Value::Null)
 }
 
 #[test]
@@ -120,7 +86,7 @@ fn deploy_status_log_prune_and_duplicate_hosts() {
     write(dir.path(), "main.mcl", &printer("v3"));
     let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
     assert_eq!(out.code, Some(0), "{}", out.all());
-    let s = wait_state(dir.path(), &ep, "h1", 3, "converged");
+    let s = wait_state(&ep, "h1", 3, "converged");
     assert_eq!(s["live"], true);
     assert_eq!(s["running"], 3);
     let text = mclc_in(dir.path(), &["status", "--etcd", &ep], &[]);
@@ -173,7 +139,7 @@ fn a_failing_host_shows_failed_and_wait_exits_1() {
     assert!(out.stdout.contains("h2: failed: main.mcl:"), "{}", out.stdout);
     assert!(out.stderr.contains("deploy 1 failed on h2"), "{}", out.stderr);
     assert!(out_dir.join("ok-h1").is_file());
-    let s = wait_state(dir.path(), &ep, "h2", 1, "failed");
+    let s = wait_state(&ep, "h2", 1, "failed");
     let first = s["diagnostics"][0].as_str().unwrap_or("");
     assert!(first.starts_with("main.mcl:9:1: file[") && first.contains("blocker/x"), "{s}");
     let text = mclc_in(dir.path(), &["status", "--etcd", &ep], &[]);
@@ -183,17 +149,16 @@ fn a_failing_host_shows_failed_and_wait_exits_1() {
     drop(cluster);
 }
 
-fn etcdctl(cluster: &Cluster, args: &[&str], stdin: Option<&[u8]>) -> String {
-    use std::io::Write;
-    let mut cmd = cluster.etcdctl();
-    cmd.args(args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).stdin(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("etcdctl");
-    if let (Some(mut pipe), Some(bytes)) = (child.stdin.take(), stdin) {
-        let _ = pipe.write_all(bytes);
-    }
-    let out = child.wait_with_output().expect("etcdctl");
-    assert!(out.status.success(), "etcdctl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
+/// A one-member cluster, agent h1, and deploy 1 (`v1`) converged on it.
+fn first_deploy() -> Option<(Cluster, String, tempfile::TempDir, String, Agent)> {
+    let cluster = Cluster::start(1)?;
+    let ep = cluster.endpoints();
+    let dir = tempfile::tempdir().expect("tmp");
+    let main = write(dir.path(), "main.mcl", &printer("v1"));
+    let h1 = Agent::start(&ep, "h1", &[]);
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    Some((cluster, ep, dir, main, h1))
 }
 
 fn sha(bytes: &[u8]) -> String {
@@ -216,41 +181,35 @@ fn put_deploy(cluster: &Cluster, id: u64, entry: &str, files: &[(&str, &str, usi
         "files": files.iter().map(|(p, s, n)| serde_json::json!({"path": p, "sha256": s, "size": n})).collect::<Vec<_>>(),
         "created_at": "2025-01-01T00:00:00.000Z", "author": "mallory", "source": "/x", "git": null,
     });
-    etcdctl(cluster, &["put", &format!("/mcl/deploys/{id:010}")], Some(manifest.to_string().as_bytes()));
-    etcdctl(cluster, &["put", "/mcl/head"], Some(serde_json::json!({"id": id, "content": content}).to_string().as_bytes()));
+    cluster.ctl(&["put", &format!("/mcl/deploys/{id:010}")], Some(manifest.to_string().as_bytes()));
+    cluster.ctl(&["put", "/mcl/head"], Some(serde_json::json!({"id": id, "content": content}).to_string().as_bytes()));
 }
 
 #[test]
 fn hand_written_bad_manifests_are_rejected_and_the_previous_deploy_keeps_running() {
     let _guard = serial();
-    let Some(cluster) = Cluster::start(1) else { return };
-    let ep = cluster.endpoints();
-    let dir = tempfile::tempdir().expect("tmp");
-    let main = write(dir.path(), "main.mcl", &printer("v1"));
-    let h1 = Agent::start(&ep, "h1", &[]);
-    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
-    assert_eq!(out.code, Some(0), "{}", out.all());
+    let Some((cluster, ep, dir, main, h1)) = first_deploy() else { return };
     assert!(wait_for(Duration::from_secs(2), || h1.stdout().contains("v1 on h1")).is_some(), "{}", h1.stdout());
 
     // A path leaving the deploy.
     let good = printer("evil");
     let good_sha = sha(good.as_bytes());
     put_deploy(&cluster, 2, "main.mcl", &[("main.mcl", &good_sha, good.len()), ("../x", &good_sha, good.len())]);
-    let s = wait_state(dir.path(), &ep, "h1", 2, "failed");
+    let s = wait_state(&ep, "h1", 2, "failed");
     assert!(s["diagnostics"][0].as_str().unwrap_or("").contains("`../x` leaves the deploy"), "{s}");
     assert_eq!(s["running"], 1, "{s}");
 
     // An absolute path.
     put_deploy(&cluster, 3, "/etc/main.mcl", &[("/etc/main.mcl", &good_sha, good.len())]);
-    let s = wait_state(dir.path(), &ep, "h1", 3, "failed");
+    let s = wait_state(&ep, "h1", 3, "failed");
     assert!(s["diagnostics"][0].as_str().unwrap_or("").contains("is absolute"), "{s}");
 
     // A blob whose content does not match its sha256.
     let claimed = sha(b"something else");
-    etcdctl(&cluster, &["put", &format!("/mcl/chunks/{claimed}/0000")], Some(good.as_bytes()));
-    etcdctl(&cluster, &["put", &format!("/mcl/blobs/{claimed}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", good.len()).as_bytes()));
+    cluster.ctl(&["put", &format!("/mcl/chunks/{claimed}/0000")], Some(good.as_bytes()));
+    cluster.ctl(&["put", &format!("/mcl/blobs/{claimed}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", good.len()).as_bytes()));
     put_deploy(&cluster, 4, "main.mcl", &[("main.mcl", &claimed, good.len())]);
-    let s = wait_state(dir.path(), &ep, "h1", 4, "failed");
+    let s = wait_state(&ep, "h1", 4, "failed");
     let d = s["diagnostics"][0].as_str().unwrap_or("");
     assert!(d.contains("sha256 is") && d.contains(&claimed), "{s}");
     assert_eq!(s["running"], 1, "{s}");
@@ -273,20 +232,14 @@ fn hand_written_bad_manifests_are_rejected_and_the_previous_deploy_keeps_running
 #[test]
 fn a_deploy_that_does_not_compile_on_the_agent_keeps_the_previous_one() {
     let _guard = serial();
-    let Some(cluster) = Cluster::start(1) else { return };
-    let ep = cluster.endpoints();
-    let dir = tempfile::tempdir().expect("tmp");
-    let main = write(dir.path(), "main.mcl", &printer("v1"));
-    let h1 = Agent::start(&ep, "h1", &[]);
-    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
-    assert_eq!(out.code, Some(0), "{}", out.all());
+    let Some((cluster, ep, dir, main, h1)) = first_deploy() else { return };
     // A syntactically broken entry, stored by hand (mclc deploy would refuse it).
     let bad = "print \"x\" {\n\tmsg => 3,\n}\n";
     let bad_sha = sha(bad.as_bytes());
-    etcdctl(&cluster, &["put", &format!("/mcl/chunks/{bad_sha}/0000")], Some(bad.as_bytes()));
-    etcdctl(&cluster, &["put", &format!("/mcl/blobs/{bad_sha}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", bad.len()).as_bytes()));
+    cluster.ctl(&["put", &format!("/mcl/chunks/{bad_sha}/0000")], Some(bad.as_bytes()));
+    cluster.ctl(&["put", &format!("/mcl/blobs/{bad_sha}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", bad.len()).as_bytes()));
     put_deploy(&cluster, 2, "main.mcl", &[("main.mcl", &bad_sha, bad.len())]);
-    let s = wait_state(dir.path(), &ep, "h1", 2, "failed");
+    let s = wait_state(&ep, "h1", 2, "failed");
     assert!(s["diagnostics"][0].as_str().unwrap_or("").starts_with("main.mcl:2:9: error[unify]"), "{s}");
     assert_eq!(s["running"], 1, "{s}");
     let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);

@@ -101,6 +101,18 @@ fn read_pem(path: &PathBuf) -> Result<Vec<u8>, DeployError> {
     std::fs::read(path).map_err(|e| DeployError::Tls { path: path.clone(), message: e.to_string() })
 }
 
+/// True for errors worth another try on a cluster that is changing: the request never reached
+/// a server (its member is down), or the cluster was electing a leader. Every write of this
+/// crate is idempotent or detects its own earlier success (id allocation, registration), so
+/// an ambiguous write is safe to repeat.
+fn transient(e: &etcd_client::Error) -> bool {
+    let m = message(e).to_lowercase();
+    matches!(e, etcd_client::Error::GRpcStatus(_) | etcd_client::Error::TransportError(_))
+        && ["tcp connect", "connection refused", "not ready", "connect error", "leader changed", "no leader", "request timed out", "too many requests", "broken pipe", "connection reset"]
+            .iter()
+            .any(|t| m.contains(t))
+}
+
 /// The most specific text of an etcd client error (the innermost cause).
 fn message(e: &etcd_client::Error) -> String {
     match e {
@@ -208,26 +220,44 @@ impl Store {
     }
 
     /// Runs `f` on a clone of the client with the request deadline; errors name `op`.
-    pub async fn call<T, F, Fut>(&self, op: &str, f: F) -> Result<T, DeployError>
+    ///
+    /// A request that failed [transiently](transient) (a member down, a leader election) is
+    /// tried again until the deadline.
+    pub async fn call<T, F, Fut>(&self, op: &str, mut f: F) -> Result<T, DeployError>
     where
-        F: FnOnce(Client) -> Fut,
+        F: FnMut(Client) -> Fut,
         Fut: std::future::Future<Output = Result<T, etcd_client::Error>>,
     {
-        match tokio::time::timeout(REQUEST_TIMEOUT, f(self.client.clone())).await {
-            Err(_) => Err(self.timeout(op)),
-            Ok(Err(e)) => Err(self.error(op, &e)),
-            Ok(Ok(v)) => Ok(v),
+        let deadline = tokio::time::Instant::now() + REQUEST_TIMEOUT;
+        loop {
+            match tokio::time::timeout_at(deadline, f(self.client.clone())).await {
+                Err(_) => return Err(self.timeout(op)),
+                Ok(Ok(v)) => return Ok(v),
+                Ok(Err(e)) if transient(&e) && tokio::time::Instant::now() + Duration::from_millis(50) < deadline => {
+                    tracing::debug!("{op}: {}; trying again", message(&e));
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Ok(Err(e)) => return Err(self.error(op, &e)),
+            }
         }
     }
 
     /// The key-values of a get.
     pub async fn get(&self, key: String, opts: Option<GetOptions>, op: &str) -> Result<Vec<KeyValue>, DeployError> {
-        self.call(op, |mut c| async move { c.get(key, opts).await.map(|mut r| r.take_kvs()) }).await
+        self.call(op, |mut c| {
+            let (key, opts) = (key.clone(), opts.clone());
+            async move { c.get(key, opts).await.map(|mut r| r.take_kvs()) }
+        })
+        .await
     }
 
     /// A transaction.
     pub async fn txn(&self, txn: Txn, op: &str) -> Result<etcd_client::TxnResponse, DeployError> {
-        self.call(op, |mut c| async move { c.txn(txn).await }).await
+        self.call(op, |mut c| {
+            let txn = txn.clone();
+            async move { c.txn(txn).await }
+        })
+        .await
     }
 
     /// Parses a JSON record stored at `key`.
@@ -388,7 +418,7 @@ impl Store {
             guards.extend(blob_guards.iter().cloned());
             let txn = Txn::new()
                 .when(guards)
-                .and_then([TxnOp::put(head_key.clone(), new_head, None), TxnOp::put(self.keys.deploy(id), json, None)])
+                .and_then([TxnOp::put(head_key.clone(), new_head, None), TxnOp::put(self.keys.deploy(id), json.clone(), None)])
                 .or_else([TxnOp::get(head_key, None)]);
             let resp = self.txn(txn, op).await?;
             if resp.succeeded() {
@@ -400,6 +430,15 @@ impl Store {
                 _ => None,
             });
             let new_rev = kv.as_ref().map_or(0, KeyValue::mod_revision);
+            // A retried transaction may find its own earlier, applied attempt.
+            if let Some(h) = kv.as_ref().and_then(|kv| Store::parse::<Head>(kv).ok())
+                && h.id == id
+                && h.content == manifest.content
+                && let Some(stored) = self.get(self.keys.deploy(id), None, op).await?.first()
+                && stored.value() == json.as_slice()
+            {
+                return Ok(Allocation::Id(id));
+            }
             if new_rev == rev {
                 // The head did not move, so a blob guard failed.
                 return Ok(Allocation::BlobsMissing);

@@ -139,7 +139,11 @@ pub async fn wait(store: &Store, id: u64, timeout: Duration, mut on_change: impl
             // One watch over P/hosts/ … P/status/ (nothing else sorts between them).
             let opts = WatchOptions::new().with_range(format!("{}0", k.statuses().trim_end_matches('/'))).with_start_revision(rev + 1);
             let hosts_key = k.hosts();
-            watch = store.call("watch the hosts' status", |mut c| async move { c.watch(hosts_key, Some(opts)).await }).await.ok();
+            let call = store.call("watch the hosts' status", |mut c| {
+                let (hosts_key, opts) = (hosts_key.clone(), opts.clone());
+                async move { c.watch(hosts_key, Some(opts)).await }
+            });
+            watch = call.await.ok();
         }
         let tick = left.min(Duration::from_secs(1));
         match &mut watch {
