@@ -247,33 +247,58 @@ pub fn mclc_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> crate::Output
 pub struct Agent {
     /// The host name it runs as.
     pub host: String,
-    /// The process.
-    pub process: crate::run::Running,
     /// Its directory (output files, `state/`).
     pub dir: tempfile::TempDir,
+    child: Child,
 }
 
 impl Agent {
     /// Starts `mclc agent --etcd <endpoints> --hostname <host> --state-dir <dir>/state` plus
     /// `extra` arguments.
     pub fn start(endpoints: &str, host: &str, extra: &[&str]) -> Agent {
+        Agent::start_env(endpoints, host, extra, &[])
+    }
+
+    /// Like [`start`](Agent::start), with extra environment variables.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the agent can't be started.
+    pub fn start_env(endpoints: &str, host: &str, extra: &[&str], env: &[(&str, &str)]) -> Agent {
         let dir = tempfile::tempdir().expect("temp dir");
-        let state = dir.path().join("state");
-        let state = state.to_string_lossy().into_owned();
-        let mut args: Vec<&str> = vec!["agent", "--etcd", endpoints, "--hostname", host, "--state-dir", &state];
-        args.extend_from_slice(extra);
-        let process = crate::run::Running::start(&args, dir.path());
-        Agent { host: host.to_string(), process, dir }
+        let mut cmd = Command::new(crate::mclc());
+        cmd.args(["agent", "--etcd", endpoints, "--hostname", host, "--state-dir"]).arg(dir.path().join("state")).args(extra);
+        cmd.env_remove("MCL_ETCD_ENDPOINTS").env_remove("MCL_ETCD_PASSWORD").envs(env.iter().copied());
+        cmd.stdin(Stdio::null()).stdout(std::fs::File::create(dir.path().join("stdout")).expect("stdout file")).stderr(std::fs::File::create(dir.path().join("stderr")).expect("stderr file"));
+        let child = cmd.spawn().expect("start mclc agent");
+        Agent { host: host.to_string(), dir, child }
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Everything it printed on stdout (the programs' `print` lines, …).
     pub fn stdout(&self) -> String {
-        self.process.stdout()
+        std::fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default()
     }
 
     /// Its log (stderr).
     pub fn stderr(&self) -> String {
-        self.process.stderr()
+        std::fs::read_to_string(self.dir.path().join("stderr")).unwrap_or_default()
+    }
+
+    /// Waits up to 15 s for the agent to register; false if it did not (or exited).
+    pub fn registered(&self) -> bool {
+        crate::run::wait_for(Duration::from_secs(15), || self.stderr().contains("registered")).is_some()
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

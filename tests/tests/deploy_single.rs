@@ -81,7 +81,7 @@ fn deploy_status_log_prune_and_duplicate_hosts() {
     // A second agent claiming h1 is refused, naming the holder.
     let out = mclc_in(dir.path(), &["agent", "--etcd", &ep, "--hostname", "h1", "--state-dir", &dir.path().join("dup").to_string_lossy()], &[]);
     assert_eq!(out.code, Some(1), "{}", out.all());
-    assert!(out.stderr.contains("another agent already runs as host `h1`") && out.stderr.contains(&format!("pid {}", h1.process.pid())), "{}", out.stderr);
+    assert!(out.stderr.contains("another agent already runs as host `h1`") && out.stderr.contains(&format!("pid {}", h1.pid())), "{}", out.stderr);
 
     write(dir.path(), "main.mcl", &printer("v3"));
     let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);

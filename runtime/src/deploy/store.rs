@@ -179,7 +179,7 @@ impl Store {
     fn classify(endpoints: &str, op: &str, e: &etcd_client::Error) -> DeployError {
         let msg = message(e);
         let lower = msg.to_lowercase();
-        let tls = matches!(e, etcd_client::Error::TransportError(_)) && (lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake"));
+        let tls = lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("unknownissuer");
         if lower.contains("authentication") || lower.contains("permission denied") || lower.contains("invalid auth token") || lower.contains("user name") {
             DeployError::Auth { endpoints: endpoints.to_string(), message: msg }
         } else if tls {
