@@ -18,8 +18,9 @@
 //! the check-and-apply's commands and fails it), `limit`/`burst` (a token bucket on checks),
 //! `sema` (named counting semaphores shared by all resources), `poll` (handled by the runner:
 //! re-check on a timer instead of watching; `-1` checks once and never watches), `hidden` (never
-//! run), `autoedge` (automatic edges, see [`add_automatic_edges`]). `rewatch`, `realize`,
-//! `reset`, `retryreset` and `autogroup` are accepted and have no further effect here.
+//! run), `autoedge` (automatic edges, see [`add_automatic_edges`]), `autogroup` (resources of a
+//! grouping kind that are ready together are converged in one call, e.g. one `apt-get install`).
+//! `rewatch`, `realize`, `reset` and `retryreset` are accepted and have no further effect here.
 
 use crate::error::ResError;
 use crate::report::{Event, Reporter};
@@ -291,6 +292,34 @@ async fn run_batch(jobs: Vec<Job>, workers: Arc<Semaphore>) -> Vec<Done> {
     }
 }
 
+/// Runs jobs of one grouping kind with one [`Kind::check_apply_group`] call.
+async fn run_group(jobs: Vec<Job>, workers: Arc<Semaphore>) -> Vec<Done> {
+    let idx: Vec<usize> = jobs.iter().map(|j| j.idx).collect();
+    let Ok(_permit) = workers.acquire_owned().await else {
+        return idx.into_iter().map(|i| (i, Err(ResError::Other("the engine is shutting down".into())), Vec::new())).collect();
+    };
+    let checks: Vec<Check> = jobs.iter().map(Job::snapshot).collect();
+    let ids = idx.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let Some(first) = checks.first() else { return Vec::new() };
+        let (kind, world, noop) = (first.kind, first.world.clone(), first.noop);
+        let mut say = Vec::new();
+        let mut ctx = Ctx { noop, refresh: false, first: true, event: false, world: &world, say: &mut say, timeout: None };
+        let params: Vec<Params<'_>> = checks.iter().map(|c| Params::new(&c.res, &c.received)).collect();
+        let results = kind.check_apply_group(&params, &mut ctx);
+        let mut results = results.into_iter();
+        let mut done: Vec<Done> = ids.iter().map(|&i| (i, results.next().unwrap_or_else(|| Err(ResError::Other("not checked".into()))), Vec::new())).collect();
+        if let Some(d) = done.first_mut() {
+            d.2 = say;
+        }
+        done
+    });
+    match task.await {
+        Ok(done) => done,
+        Err(e) => idx.into_iter().map(|i| (i, Err(ResError::Other(format!("the check-and-apply panicked: {e}"))), Vec::new())).collect(),
+    }
+}
+
 impl Job {
     /// The job can run in a batch: nothing to wait for, no semaphore, no timeout, no retries.
     fn plain(&self) -> bool {
@@ -493,6 +522,18 @@ impl Engine {
             }
             // Ready plain jobs go out in batches: enough batches to keep every worker busy, each
             // small enough that dependents start soon.
+            // Resources of a grouping kind (Meta:autogroup) go out together, one group per kind.
+            let (grouped, rest): (Vec<Job>, Vec<Job>) = std::mem::take(&mut plain).into_iter().partition(|j| j.kind.groups() && j.res.meta.get("autogroup").and_then(Value::as_bool) != Some(false));
+            plain = rest;
+            let mut groups: BTreeMap<(SmolStr, bool), Vec<Job>> = BTreeMap::new();
+            for j in grouped {
+                groups.entry((j.res.kind.clone(), j.noop)).or_default().push(j);
+            }
+            for (_, jobs) in groups {
+                let ids = jobs.iter().map(|j| j.idx).collect();
+                let h = tasks.spawn(run_group(jobs, self.workers.clone()));
+                task_nodes.insert(h.id(), ids);
+            }
             if !plain.is_empty() {
                 let size = plain.len().div_ceil(self.opts.workers.max(1) * 4).clamp(1, 64);
                 while !plain.is_empty() {

@@ -34,28 +34,38 @@ fn pkg_installs_and_removes_the_hello_package() {
     if !candidate.contains("Candidate:") || candidate.contains("Candidate: (none)") {
         return skip("pkg", "apt knows no `hello` package (run apt-get update)");
     }
-    let was_installed = installed("hello");
+    // `sl` (tiny, no new dependencies) joins `hello` when apt has it: both are installed with
+    // one apt-get call (Meta:autogroup).
+    let sl = Command::new("apt-cache").args(["policy", "sl"]).output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("Candidate: 5"));
+    let pkgs: Vec<&str> = if sl { vec!["hello", "sl"] } else { vec!["hello"] };
+    let was_installed: Vec<bool> = pkgs.iter().map(|p| installed(p)).collect();
     let tmp = tempfile::tempdir().expect("temp dir");
-    let main = program(tmp.path(), "pkg \"hello\" {\n\tstate => \"installed\",\n}\n");
+    let body = |state: &str| pkgs.iter().map(|p| format!("pkg \"{p}\" {{\n\tstate => \"{state}\",\n}}\n")).collect::<String>();
+    let main = program(tmp.path(), &body("installed"));
     let out = mcl_tests::run(["run", "--once", main.to_str().unwrap()], None);
     assert_eq!(out.code, Some(0), "{}", out.all());
-    assert!(installed("hello"), "hello is not installed\n{}", out.all());
+    assert!(pkgs.iter().all(|p| installed(p)), "not installed\n{}", out.all());
     assert!(Path::new("/usr/bin/hello").exists());
-    if !was_installed {
+    if !was_installed[0] {
         assert!(out.stdout.contains("applied pkg[hello]: install hello"), "{}", out.stdout);
     }
+    if sl && !was_installed.iter().any(|w| *w) {
+        assert!(out.stdout.contains("applied pkg[hello]: install hello (one apt-get call for hello sl)"), "{}", out.stdout);
+    }
     let again = mcl_tests::run(["run", "--once", main.to_str().unwrap()], None);
-    assert!(again.stdout.contains("converged: 0 applied, 1 unchanged"), "{}", again.all());
+    assert!(again.stdout.contains(&format!("converged: 0 applied, {} unchanged", pkgs.len())), "{}", again.all());
 
-    let main = program(tmp.path(), "pkg \"hello\" {\n\tstate => \"uninstalled\",\n}\n");
+    let main = program(tmp.path(), &body("uninstalled"));
     let noop = mcl_tests::run(["run", "--once", "--noop", main.to_str().unwrap()], None);
     assert!(noop.stdout.contains("would apply pkg[hello]: remove"), "{}", noop.all());
     assert!(installed("hello"));
     let out = mcl_tests::run(["run", "--once", main.to_str().unwrap()], None);
     assert_eq!(out.code, Some(0), "{}", out.all());
-    assert!(!installed("hello"), "hello is still installed\n{}", out.all());
-    if was_installed {
-        let _ = Command::new("apt-get").args(["install", "-y", "-q", "hello"]).env("DEBIAN_FRONTEND", "noninteractive").status();
+    assert!(!pkgs.iter().any(|p| installed(p)), "still installed\n{}", out.all());
+    for (p, was) in pkgs.iter().zip(was_installed) {
+        if was {
+            let _ = Command::new("apt-get").args(["install", "-y", "-q", p]).env("DEBIAN_FRONTEND", "noninteractive").status();
+        }
     }
 }
 

@@ -104,6 +104,18 @@ pub trait Kind: Sync {
     /// Checks the resource and, unless `ctx.noop`, applies what differs.
     fn check_apply(&self, p: &Params<'_>, ctx: &mut Ctx<'_>) -> Result<Outcome, ResError>;
 
+    /// True when the kind converges several resources in one go (`Meta:autogroup`, see
+    /// [`check_apply_group`](Kind::check_apply_group)).
+    fn groups(&self) -> bool {
+        false
+    }
+
+    /// Checks and applies several resources of this kind at once: one result per member, in
+    /// order. By default each is done alone.
+    fn check_apply_group(&self, members: &[Params<'_>], ctx: &mut Ctx<'_>) -> Vec<Result<Outcome, ResError>> {
+        members.iter().map(|p| self.check_apply(p, ctx)).collect()
+    }
+
     /// What the resource watches (nothing by default: it is checked when the graph or a
     /// predecessor changes, or on `Meta:poll`).
     fn watches(&self, _p: &Params<'_>) -> Vec<Watch> {
