@@ -1,6 +1,7 @@
 //! Code actions and code lenses: the compiler's machine-applicable fixes as quick fixes
 //! (did-you-mean names, fields, kinds and imports; a missing `import`), the `"$x"` → `"${x}"`
-//! rewrite, and "Show resource graph".
+//! rewrite, "Show resource graph", and "Deploy this file" (plain and noop, with the git state
+//! of the file's work tree in the title).
 
 use crate::Snapshot;
 use crate::commands;
@@ -23,6 +24,7 @@ pub fn code_actions(s: &Snapshot, range: Range, only: Option<&[CodeActionKind]>)
     out.extend(quick_fixes(s, start, end));
     out.extend(interpolation_rewrites(s, start, end));
     out.push(show_graph_action(s));
+    out.extend(deploy_actions(s));
     out.retain(|a| {
         let kind = match a {
             CodeActionOrCommand::CodeAction(a) => a.kind.as_ref().map_or("", |k| k.as_str()),
@@ -118,14 +120,48 @@ fn is_visible_var(s: &Snapshot, name: &str, offset: usize) -> bool {
     query::visible_at(hir, c.typed.as_ref(), c.entry, at).iter().any(|v| v.name == name && matches!(v.kind, VisibleKind::Var(_) | VisibleKind::Const(_)))
 }
 
+/// Why an action that needs a clean file is disabled (`None`: it is not): the file has errors
+/// ("fix them to `purpose`") or is still being checked.
+fn disabled_while_errors(s: &Snapshot, purpose: &str) -> Option<CodeActionDisabled> {
+    let errors = s.current().map(|c| c.diagnostics.iter().filter(|d| d.is_error()).count());
+    match errors {
+        Some(0) => None,
+        Some(n) => Some(CodeActionDisabled { reason: format!("the file has {n} error{}; fix them to {purpose}", if n == 1 { "" } else { "s" }) }),
+        None => Some(CodeActionDisabled { reason: "the file is still being checked".into() }),
+    }
+}
+
+/// "Deploy this file" and its noop variant: source actions running `mcl.deploy`, disabled
+/// while the file has errors. The title shows the git state the deploy will record.
+fn deploy_actions(s: &Snapshot) -> Vec<CodeActionOrCommand> {
+    let path = crate::path_of(&s.uri);
+    let git = match path.parent().and_then(mcl_runtime::deploy::git::info) {
+        Some(g) => {
+            let commit = g.commit.as_deref().map(|c| &c[..c.len().min(8)]).unwrap_or("no commit");
+            let branch = g.branch.map(|b| format!("{b} ")).unwrap_or_default();
+            format!("git {branch}{commit}, {}", if g.dirty { "uncommitted changes" } else { "clean" })
+        }
+        None => "not in a git repository".into(),
+    };
+    let disabled = disabled_while_errors(s, "deploy it");
+    [(false, format!("Deploy this file ({git})")), (true, format!("Deploy this file, noop: only report what would change ({git})"))]
+        .into_iter()
+        .map(|(noop, title)| {
+            let arguments = Some(vec![serde_json::json!({ "uri": s.uri.as_str(), "noop": noop })]);
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.clone(),
+                kind: Some(CodeActionKind::SOURCE),
+                command: Some(Command { title, command: commands::DEPLOY.into(), arguments }),
+                disabled: disabled.clone(),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
 /// "Show resource graph": a source action, disabled (with the reason) while the file has errors.
 fn show_graph_action(s: &Snapshot) -> CodeActionOrCommand {
-    let errors = s.current().map(|c| c.diagnostics.iter().filter(|d| d.is_error()).count());
-    let disabled = match errors {
-        Some(0) => None,
-        Some(n) => Some(CodeActionDisabled { reason: format!("the file has {n} error{}; fix them to see its graph", if n == 1 { "" } else { "s" }) }),
-        None => Some(CodeActionDisabled { reason: "the file is still being checked".into() }),
-    };
+    let disabled = disabled_while_errors(s, "see its graph");
     CodeActionOrCommand::CodeAction(CodeAction {
         title: "Show resource graph".into(),
         kind: Some(CodeActionKind::SOURCE),

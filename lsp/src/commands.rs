@@ -5,8 +5,13 @@
 //!   returns `{ "uri", "text", "graph" }`: the `mclc graph` text and JSON forms. A document with
 //!   errors gets an error response naming the first one.
 //!
+//! - `mcl.deploy` (arguments `[{ "uri", "noop" }]`): deploys the saved file over etcd with the
+//!   same code as `mclc deploy --wait` (endpoints from `mcl.etcd.endpoints`, else
+//!   `MCL_ETCD_ENDPOINTS`; prefix `mcl.etcd.prefix`, default `/mcl`), reports each host's
+//!   progress, and returns the final message: the deploy id and every host's result.
+//!
 //! A command gets the parsed arguments, the shared server state and a [`Reporter`]; new
-//! commands (deploy) add a name to [`ALL`] and an arm to [`execute`].
+//! commands add a name to [`ALL`] and an arm to [`execute`].
 
 use crate::{Inner, path_of};
 use mcl_compiler::diagnostics::render;
@@ -20,8 +25,11 @@ use tower_lsp_server::ls_types::*;
 /// Show the resource graph of a document.
 pub const SHOW_GRAPH: &str = "mcl.showGraph";
 
+/// Deploy a document to the cluster.
+pub const DEPLOY: &str = "mcl.deploy";
+
 /// Every command the server executes.
-pub const ALL: &[&str] = &[SHOW_GRAPH];
+pub const ALL: &[&str] = &[SHOW_GRAPH, DEPLOY];
 
 /// Reports a command's progress to the client (a no-op without a progress token).
 pub struct Reporter {
@@ -49,7 +57,8 @@ impl Reporter {
     }
 }
 
-fn invalid(message: impl Into<String>) -> Error {
+/// An invalid-params error.
+pub fn invalid(message: impl Into<String>) -> Error {
     Error { code: ErrorCode::InvalidParams, message: message.into().into(), data: None }
 }
 
@@ -70,6 +79,14 @@ pub async fn execute(inner: &Arc<Inner>, params: ExecuteCommandParams) -> Result
             let result = show_graph(inner, &uri).await;
             reporter.finish(if result.is_ok() { "done" } else { "failed" }).await;
             result.map(Some)
+        }
+        DEPLOY => {
+            let uri = uri_argument(&params.arguments)?;
+            let noop = params.arguments.first().and_then(|a| a.get("noop")).and_then(Value::as_bool).unwrap_or(false);
+            let reporter = Reporter::start(inner, token, if noop { "Deploying (noop)" } else { "Deploying" }).await;
+            let result = crate::deploy::deploy(inner, &uri, noop, &reporter).await;
+            reporter.finish(match &result { Ok(m) => m.clone(), Err(e) => format!("failed: {}", e.message) }).await;
+            result.map(|m| Some(Value::String(m)))
         }
         other => Err(invalid(format!("unknown command `{other}`; this server runs: {}", ALL.join(", ")))),
     }

@@ -14,6 +14,7 @@
 pub mod actions;
 pub mod commands;
 pub mod completion;
+pub mod deploy;
 pub mod diagnostics;
 pub mod hints;
 pub mod hover;
