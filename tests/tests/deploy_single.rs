@@ -248,3 +248,32 @@ fn a_deploy_that_does_not_compile_on_the_agent_keeps_the_previous_one() {
     drop(h1);
     drop(cluster);
 }
+
+#[test]
+fn world_functions_use_etcd_under_agents() {
+    let _guard = serial();
+    let Some(cluster) = Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let dir = tempfile::tempdir().expect("tmp");
+    // h1's kv resource sets a key; every host reads it with world.getval and sees h1 in
+    // world.kvlookup.
+    let program = "import \"convert\"\nimport \"sys\"\nimport \"world\"\n\n$h = sys.hostname()\nif $h == \"h1\" {\n\tkv \"color\" {\n\t\tkey => \"color\",\n\t\tvalue => \"blue\",\n\t}\n}\n$v = world.getval(\"color\")\n$val = $v->value\n$n = convert.int_to_str(len(world.kvlookup(\"color\")))\nprint \"seen\" {\n\tmsg => \"color=${val} hosts=${n} on ${h}\",\n}\n";
+    let main = write(dir.path(), "main.mcl", program);
+    let agents: Vec<Agent> = ["h1", "h2"].iter().map(|h| Agent::start(&ep, h, &[])).collect();
+    for a in &agents {
+        assert!(a.registered(), "{}", a.stderr());
+    }
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    for a in &agents {
+        let want = format!("print[seen]: color=blue hosts=1 on {}", a.host);
+        assert!(wait_for(Duration::from_secs(5), || a.stdout().contains(&want)).is_some(), "{}:\n{}\n{}", a.host, a.stdout(), a.stderr());
+    }
+    assert_eq!(cluster.ctl(&["get", "--print-value-only", "/mcl/world/values/color"], None).trim(), "\"blue\"");
+    assert_eq!(cluster.ctl(&["get", "--print-value-only", "/mcl/world/ns/color/h1"], None).trim(), "\"blue\"");
+    // A value written into etcd from elsewhere reaches the programs.
+    cluster.ctl(&["put", "/mcl/world/values/color", "\"red\""], None);
+    let want = "print[seen]: color=red hosts=1 on h2";
+    assert!(wait_for(Duration::from_secs(5), || agents[1].stdout().contains(want)).is_some(), "{}", agents[1].stdout());
+    drop(agents);
+}
