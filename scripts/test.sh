@@ -4,9 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the build and tests need (none yet beyond Rust and a C compiler).
+# System packages the build and tests need beyond Rust.
 need=()
 command -v cc >/dev/null 2>&1 || need+=(gcc)
+# Building the etcd client (etcd-client's build script) needs protoc; the deploy tests start real
+# etcd servers and use etcdctl and openssl (they skip without etcd, but CI must run them).
+command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
+command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if ((${#need[@]})); then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq && apt-get install -y -qq "${need[@]}"
