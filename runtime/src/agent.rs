@@ -408,11 +408,22 @@ impl Agent {
     async fn handle(&mut self, id: u64) {
         self.seen = id;
         self.set_status(id, State::Compiling, Vec::new());
-        let prepared = match self.fetch(id).await {
-            Ok(p) => p,
-            Err(e) => {
-                self.set_status(id, State::Failed, vec![e.to_string()]);
-                return;
+        let mut attempt = 0;
+        let prepared = loop {
+            match self.fetch(id).await {
+                Ok(p) => break p,
+                // The cluster is unwell (not the deploy): try again for a while.
+                Err(e @ (DeployError::Etcd { .. } | DeployError::Unreachable { .. })) if attempt < 40 => {
+                    if attempt == 0 {
+                        log(&self.opts.hostname, format!("deploy {id}: {e}; retrying"));
+                    }
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => {
+                    self.set_status(id, State::Failed, vec![e.to_string()]);
+                    return;
+                }
             }
         };
         let (manifest, dir) = prepared;

@@ -127,9 +127,11 @@ pub fn run_with(opts: RunOptions, control: RunControl, reporter: &mut dyn Report
     let (graph_tx, graph_rx) = unbounded_channel::<Update>();
     let once = opts.once;
     let signal = world_signal.clone();
+    let (sample_tx, sample_rx) = std::sync::mpsc::channel::<Sample>();
+    let stop_evaluator = sample_tx.clone();
     std::thread::Builder::new()
         .name("mclc-eval".into())
-        .spawn(move || evaluator(checked, host, once, first_tx, graph_tx, signal))
+        .spawn(move || evaluator(checked, host, once, first_tx, graph_tx, signal, (sample_tx, sample_rx)))
         .map_err(|e| RunError::Setup(format!("cannot start the evaluator thread: {e}")))?;
     let first = match first_rx.recv() {
         Ok(Ok(g)) => g,
@@ -142,11 +144,18 @@ pub fn run_with(opts: RunOptions, control: RunControl, reporter: &mut dyn Report
         .build()
         .map_err(|e| RunError::Setup(format!("cannot start the async runtime: {e}")))?;
     let engine = Engine::new(EngineOptions { noop: opts.noop, workers: opts.workers }, world);
-    rt.block_on(drive(engine, first, sources, graph_rx, world_signal, stop, &opts, reporter))
+    let summary = rt.block_on(drive(engine, first, sources, graph_rx, world_signal, stop, &opts, reporter));
+    let _ = stop_evaluator.send((STOP, Err(mcl_compiler::eval::value::EvalError::fatal("the run is over"))));
+    summary
 }
 
 /// The evaluator thread: first graph, then a new graph per stream change.
-fn evaluator(checked: Checked, host: Host, once: bool, first_tx: std::sync::mpsc::Sender<First>, graphs: UnboundedSender<Update>, world: WorldSignal) {
+/// The stream id of the sample that tells the evaluator the run is over (the drivers hold
+/// senders, so a program without live streams would otherwise wait forever).
+const STOP: mcl_compiler::eval::interp::StreamId = usize::MAX;
+
+fn evaluator(checked: Checked, host: Host, once: bool, first_tx: std::sync::mpsc::Sender<First>, graphs: UnboundedSender<Update>, world: WorldSignal, samples: (std::sync::mpsc::Sender<Sample>, std::sync::mpsc::Receiver<Sample>)) {
+    let (tx, rx) = samples;
     let (Some(hir), Some(typed)) = (&checked.hir, &checked.typed) else {
         let _ = first_tx.send(Err((checked.diagnostics.clone(), checked.sources.clone())));
         return;
@@ -157,13 +166,18 @@ fn evaluator(checked: Checked, host: Host, once: bool, first_tx: std::sync::mpsc
     if first_tx.send(first.map_err(|d| (vec![d], checked.sources.clone()))).is_err() || !ok || once {
         return;
     }
-    let (tx, rx) = std::sync::mpsc::channel::<Sample>();
     let mut drivers = Drivers::new(tx, host.clone(), world);
     drivers.start_new(session.streams());
     while let Ok((id, value)) = rx.recv() {
+        if id == STOP {
+            return;
+        }
         let t = Instant::now();
         let mut result = session.update_with(id, value);
         while let Ok((id, value)) = rx.try_recv() {
+            if id == STOP {
+                return;
+            }
             result = session.update_with(id, value);
         }
         if matches!(&result, Err(e) if e.error.pending) {

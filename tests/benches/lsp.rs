@@ -8,16 +8,8 @@ use mcl_tests::lsp::Client;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-fn percentiles(mut times: Vec<Duration>) -> (f64, f64) {
-    times.sort();
-    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1e3;
-    (at(0.5), at(0.95))
-}
-
 fn report(name: &str, times: Vec<Duration>) {
-    let n = times.len();
-    let (p50, p95) = percentiles(times);
-    println!("{name:<44} n={n:<5} p50 {p50:>7.2} ms  p95 {p95:>7.2} ms");
+    mcl_tests::bench::report(name, 44, times);
 }
 
 /// The server's resident memory in MiB (Linux).

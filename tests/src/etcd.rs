@@ -54,9 +54,16 @@ pub struct Member {
     pub url: String,
     child: Option<Child>,
     log: PathBuf,
+    args: Vec<std::ffi::OsString>,
 }
 
 impl Member {
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).expect("log file");
+        let child = Command::new("etcd").args(&self.args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(log).spawn().expect("start etcd");
+        self.child = Some(child);
+    }
+
     /// The process id, while it runs.
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
@@ -126,8 +133,10 @@ impl Cluster {
             if let Some(t) = &tls {
                 cmd.arg("--cert-file").arg(&t.cert).arg("--key-file").arg(&t.key).arg("--trusted-ca-file").arg(&t.ca).arg("--client-cert-auth");
             }
-            let child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(std::fs::File::create(&log).expect("log file")).spawn().expect("start etcd");
-            members.push(Member { name, url, child: Some(child), log });
+            let args = cmd.get_args().map(|a| a.to_os_string()).collect();
+            let mut member = Member { name, url, child: None, log, args };
+            member.spawn();
+            members.push(member);
         }
         let cluster = Cluster { members, tls, _dir: dir };
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -198,6 +207,23 @@ impl Cluster {
         if let Some(mut c) = self.members[i].child.take() {
             let _ = Command::new("kill").arg("-KILL").arg(c.id().to_string()).status();
             let _ = c.wait();
+        }
+    }
+
+    /// Starts member `i` again (after [`kill`](Cluster::kill)) with its data directory and
+    /// waits until the cluster is healthy.
+    ///
+    /// # Panics
+    ///
+    /// Panics when it is not healthy within 30 s.
+    pub fn restart(&mut self, i: usize) {
+        if self.members[i].child.is_none() {
+            self.members[i].spawn();
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.healthy() {
+            assert!(Instant::now() < deadline, "etcd member {} did not come back in 30 s:\n{}", self.members[i].name, self.members[i].log());
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 

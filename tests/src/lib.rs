@@ -10,6 +10,9 @@
 
 pub mod lsp;
 
+/// Percentiles for the benchmarks.
+pub mod bench;
+
 /// Real etcd clusters for the deploy tests.
 pub mod etcd;
 

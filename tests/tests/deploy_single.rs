@@ -277,3 +277,21 @@ fn world_functions_use_etcd_under_agents() {
     assert!(wait_for(Duration::from_secs(5), || agents[1].stdout().contains(want)).is_some(), "{}", agents[1].stdout());
     drop(agents);
 }
+
+#[test]
+fn agents_survive_an_etcd_restart() {
+    let _guard = serial();
+    let Some((mut cluster, ep, dir, main, h1)) = first_deploy() else { return };
+    assert!(wait_for(Duration::from_secs(2), || h1.stdout().contains("v1 on h1")).is_some(), "{}", h1.stdout());
+    cluster.kill(0);
+    std::thread::sleep(Duration::from_secs(2));
+    cluster.restart(0);
+    write(dir.path(), "main.mcl", &printer("v2"));
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", "--timeout", "20", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}\n--- agent\n{}", out.all(), h1.stderr());
+    assert!(wait_for(Duration::from_secs(5), || h1.stdout().contains("v2 on h1")).is_some(), "{}\n{}", h1.stdout(), h1.stderr());
+    // Still registered (its lease kept alive, or renewed).
+    let s = wait_state(&ep, "h1", 2, "converged");
+    assert_eq!(s["live"], true, "{s}");
+    drop(h1);
+}
