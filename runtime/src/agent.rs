@@ -17,7 +17,8 @@
 //! etcd going away does not stop the running deploy: requests are retried, the watch is
 //! re-created and the head re-read (also after a compaction), the lease renewed or, once
 //! expired, re-registered. The world functions (`world.getval`, `world.kvlookup`, `kv`
-//! resources) read and write `P/world/`, mirrored into the runtime's world store.
+//! resources) read and write `P/world/`, mirrored into the runtime's world store, and
+//! `world.schedule` gives every live host (`P/hosts/`).
 
 use crate::deploy::error::DeployError;
 use crate::deploy::manifest::{Manifest, now_rfc3339, sha256_hex};
@@ -642,11 +643,12 @@ async fn world_sync(store: Store, host: String, world: Arc<Mutex<World>>, signal
     let k = store.keys().clone();
     // What etcd holds, as far as we know: values by key.
     let mut synced: HashMap<String, String> = HashMap::new();
+    // One range covers P/hosts/ (for world.schedule), P/status/ (ignored) and P/world/.
+    let (start, end) = (k.hosts(), format!("{}0", k.world().trim_end_matches('/')));
     loop {
-        let prefix = k.world();
         let read = store.call("read the world store", |mut c| {
-            let prefix = prefix.clone();
-            async move { c.get(prefix, Some(GetOptions::new().with_prefix())).await }
+            let (start, end) = (start.clone(), end.clone());
+            async move { c.get(start, Some(GetOptions::new().with_range(end))).await }
         });
         let Ok(mut resp) = read.await else {
             tokio::time::sleep(Duration::from_millis(300)).await;
@@ -657,17 +659,18 @@ async fn world_sync(store: Store, host: String, world: Arc<Mutex<World>>, signal
         {
             let mut w = world.lock().unwrap_or_else(|p| p.into_inner());
             w.namespaces.clear();
+            w.hosts.clear();
             synced.clear();
             for kv in &kvs {
                 apply_world(&k, &mut w, &mut synced, &String::from_utf8_lossy(kv.key()), Some(kv.value()));
             }
         }
         signal.notify();
-        let opts = WatchOptions::new().with_prefix().with_start_revision(rev + 1);
+        let opts = WatchOptions::new().with_range(end.clone()).with_start_revision(rev + 1);
         let watch = store.call("watch the world store", |mut c| {
-            let prefix = prefix.clone();
+            let start = start.clone();
             let opts = opts.clone();
-            async move { c.watch(prefix, Some(opts)).await }
+            async move { c.watch(start, Some(opts)).await }
         });
         let Ok(mut stream) = watch.await else {
             tokio::time::sleep(Duration::from_millis(300)).await;
@@ -726,8 +729,23 @@ async fn world_sync(store: Store, host: String, world: Arc<Mutex<World>>, signal
     }
 }
 
-/// Applies one stored world key to the local store; true when something changed.
+/// Applies one stored world key (or a host's registration) to the local store; true when
+/// something changed.
 fn apply_world(k: &crate::deploy::schema::Keys, w: &mut World, synced: &mut HashMap<String, String>, key: &str, value: Option<&[u8]>) -> bool {
+    if let Some(host) = key.strip_prefix(&k.hosts()) {
+        let at = w.hosts.binary_search_by(|h| h.as_str().cmp(host));
+        return match (at, value) {
+            (Err(i), Some(_)) => {
+                w.hosts.insert(i, host.to_string());
+                true
+            }
+            (Ok(i), None) => {
+                w.hosts.remove(i);
+                true
+            }
+            _ => false,
+        };
+    }
     let text = value.map(|v| serde_json::from_slice::<String>(v).unwrap_or_else(|_| String::from_utf8_lossy(v).into_owned()));
     match k.parse_world(key) {
         Some(WorldKey::Value(name)) => match text {

@@ -5,7 +5,8 @@
 //! * clocks (`datetime.now`, `datetime.str_now`, `datetime.weekday_fast`, `sys.uptime`) tick
 //!   at each whole second;
 //! * `os.readfile` and `os.file_exists` watch their file with inotify;
-//! * `world.getval` and `world.kvlookup` re-sample when a `kv` resource changes the world store.
+//! * `world.getval`, `world.kvlookup` and `world.schedule` re-sample when the world store
+//!   changes (a `kv` resource, or the agent's mirror of the cluster).
 //!
 //! Other streams keep their first value (logged once at debug level).
 //!
@@ -98,7 +99,7 @@ impl Drivers {
                 }
                 None => return,
             },
-            ("world", "getval" | "kvlookup") => {
+            ("world", "getval" | "kvlookup" | "schedule") => {
                 let rx = self.world.subscribe();
                 std::thread::Builder::new().name(format!("mclc-{name}")).spawn(move || driver.world(rx))
             }

@@ -149,6 +149,17 @@ fn a_failing_host_shows_failed_and_wait_exits_1() {
     drop(cluster);
 }
 
+/// Agents h1 and h2 (with `extra` arguments), registered, then `main` deployed with --wait.
+fn agents_and_deploy(ep: &str, dir: &Path, main: &str, extra: &[&str]) -> Vec<Agent> {
+    let agents: Vec<Agent> = ["h1", "h2"].iter().map(|h| Agent::start(ep, h, extra)).collect();
+    for a in &agents {
+        assert!(a.registered(), "{}", a.stderr());
+    }
+    let out = mclc_in(dir, &["deploy", "--etcd", ep, "--wait", main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    agents
+}
+
 /// A one-member cluster, agent h1, and deploy 1 (`v1`) converged on it.
 fn first_deploy() -> Option<(Cluster, String, tempfile::TempDir, String, Agent)> {
     let cluster = Cluster::start(1)?;
@@ -259,12 +270,7 @@ fn world_functions_use_etcd_under_agents() {
     // world.kvlookup.
     let program = "import \"convert\"\nimport \"sys\"\nimport \"world\"\n\n$h = sys.hostname()\nif $h == \"h1\" {\n\tkv \"color\" {\n\t\tkey => \"color\",\n\t\tvalue => \"blue\",\n\t}\n}\n$v = world.getval(\"color\")\n$val = $v->value\n$n = convert.int_to_str(len(world.kvlookup(\"color\")))\nprint \"seen\" {\n\tmsg => \"color=${val} hosts=${n} on ${h}\",\n}\n";
     let main = write(dir.path(), "main.mcl", program);
-    let agents: Vec<Agent> = ["h1", "h2"].iter().map(|h| Agent::start(&ep, h, &[])).collect();
-    for a in &agents {
-        assert!(a.registered(), "{}", a.stderr());
-    }
-    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
-    assert_eq!(out.code, Some(0), "{}", out.all());
+    let agents = agents_and_deploy(&ep, dir.path(), &main, &[]);
     for a in &agents {
         let want = format!("print[seen]: color=blue hosts=1 on {}", a.host);
         assert!(wait_for(Duration::from_secs(5), || a.stdout().contains(&want)).is_some(), "{}:\n{}\n{}", a.host, a.stdout(), a.stderr());
@@ -294,4 +300,27 @@ fn agents_survive_an_etcd_restart() {
     let s = wait_state(&ep, "h1", 2, "converged");
     assert_eq!(s["live"], true, "{s}");
     drop(h1);
+}
+
+#[test]
+fn schedule_follows_the_live_agents() {
+    let _guard = serial();
+    let Some(cluster) = Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let dir = tempfile::tempdir().expect("tmp");
+    let program = "import \"golang/strings\"\nimport \"sys\"\nimport \"world\"\n\n$h = sys.hostname()\n$s = strings.join(world.schedule(\"web\"), \",\")\nprint \"sched\" {\n\tmsg => \"sched=${s} on ${h}\",\n}\n";
+    let main = write(dir.path(), "main.mcl", program);
+    let agents = agents_and_deploy(&ep, dir.path(), &main, &["--lease-ttl", "2"]);
+    for a in &agents {
+        let want = format!("print[sched]: sched=h1,h2 on {}", a.host);
+        assert!(wait_for(Duration::from_secs(5), || a.stdout().contains(&want)).is_some(), "{}:\n{}\n{}", a.host, a.stdout(), a.stderr());
+    }
+    // A third host joins: everyone's schedule grows; it leaves (killed): its lease runs out.
+    let h3 = Agent::start(&ep, "h3", &["--lease-ttl", "2"]);
+    assert!(wait_for(Duration::from_secs(10), || agents[0].stdout().contains("print[sched]: sched=h1,h2,h3 on h1")).is_some(), "{}", agents[0].stdout());
+    assert!(wait_for(Duration::from_secs(10), || h3.stdout().contains("print[sched]: sched=h1,h2,h3 on h3")).is_some(), "{}", h3.stdout());
+    drop(h3);
+    let before = agents[0].stdout().matches("sched=h1,h2 on h1").count();
+    assert!(wait_for(Duration::from_secs(10), || agents[0].stdout().matches("sched=h1,h2 on h1").count() > before).is_some(), "{}", agents[0].stdout());
+    drop(agents);
 }

@@ -69,6 +69,9 @@ pub struct World {
     pub values: HashMap<String, String>,
     /// `world.kvlookup` namespaces: namespace → (host → value).
     pub namespaces: HashMap<String, HashMap<String, String>>,
+    /// The cluster's live hosts, sorted, for `world.schedule` (an agent fills it; empty: this
+    /// host alone).
+    pub hosts: Vec<String>,
 }
 
 impl Host {

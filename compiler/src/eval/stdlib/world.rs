@@ -6,7 +6,8 @@
 //!
 //! * `world.getval(key)` reads `values[key]`; `world.kvlookup(namespace)` reads
 //!   `namespaces[namespace]` (host → value).
-//! * `world.schedule(namespace)` answers for a one-host cluster: this host.
+//! * `world.schedule(namespace)` gives [`World::hosts`](super::World) — every live host, when an
+//!   agent runs the program — else this host alone.
 //! * `world/collect.res(kind)` finds no exported resources (nothing is exported in-process).
 //! * `value.get*(key)` read `values["value:" + key]`, which holds the value as text: a `str` as
 //!   is, an `int`, `float` or `bool` as Go's `%v` prints it. A missing key gives
@@ -62,11 +63,16 @@ fn kvlookup(ctx: &mut dyn CallCtx, a: &[Value]) -> Result<Value, EvalError> {
     })
 }
 
-/// The hosts scheduled in a namespace: just this one.
+/// The hosts scheduled in a namespace: every live host of the cluster (under an agent), else
+/// just this one.
 fn schedule(ctx: &mut dyn CallCtx, a: &[Value]) -> Result<Value, EvalError> {
     let [_] = args::<1>(a)?;
     str_arg(a, 0)?;
-    Ok(str_list([ctx.host().hostname.as_str()]))
+    let hosts = world(ctx).hosts.clone();
+    if hosts.is_empty() {
+        return Ok(str_list([ctx.host().hostname.as_str()]));
+    }
+    Ok(str_list(hosts.iter().map(String::as_str)))
 }
 
 /// Exported resources of a kind: none.
