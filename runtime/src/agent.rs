@@ -353,23 +353,19 @@ async fn head_watcher(store: Store, host: String, tx: UnboundedSender<u64>) {
             tokio::time::sleep(Duration::from_millis(250)).await;
             continue;
         };
-        loop {
-            match stream.message().await {
-                Ok(Some(msg)) => {
-                    if msg.canceled() || msg.compact_revision() > 0 {
-                        break;
-                    }
-                    for ev in msg.events() {
-                        if ev.event_type() == EventType::Put
-                            && let Some(kv) = ev.kv()
-                            && let Ok(h) = Store::parse::<Head>(kv)
-                            && tx.send(h.id).is_err()
-                        {
-                            return;
-                        }
-                    }
+        // Any end of the stream (an error, a cancel, a compaction) leads to a fresh read.
+        while let Ok(Some(msg)) = stream.message().await {
+            if msg.canceled() || msg.compact_revision() > 0 {
+                break;
+            }
+            for ev in msg.events() {
+                if ev.event_type() == EventType::Put
+                    && let Some(kv) = ev.kv()
+                    && let Ok(h) = Store::parse::<Head>(kv)
+                    && tx.send(h.id).is_err()
+                {
+                    return;
                 }
-                Ok(None) | Err(_) => break,
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -213,6 +213,7 @@ pub(crate) async fn stop_signal() {
 }
 
 /// The engine loop.
+#[allow(clippy::too_many_arguments)]
 async fn drive(
     mut engine: Engine,
     first: Graph,
