@@ -105,12 +105,28 @@ impl Cluster {
     }
 
     /// Like [`start`](Cluster::start), with TLS on the client URLs (certificates generated here)
-    /// and client certificates required.
+    /// and client certificates required. A cluster that does not come up (a port taken
+    /// meanwhile, a slow machine) is started again on other ports, three times at most.
+    ///
+    /// # Panics
+    ///
+    /// Panics with the members' last log lines when no attempt came up.
     pub fn start_with(n: usize, tls: bool) -> Option<Cluster> {
         if !available() {
             eprintln!("skipping: etcd is not installed (apt-get install etcd-server)");
             return None;
         }
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Cluster::try_start(n, tls) {
+                Ok(c) => return Some(c),
+                Err(logs) => failures.push(logs),
+            }
+        }
+        panic!("etcd did not come up in three attempts:\n{}", failures.join("\n=== next attempt\n"));
+    }
+
+    fn try_start(n: usize, tls: bool) -> Result<Cluster, String> {
         let dir = tempfile::tempdir().expect("temp dir");
         let tls = tls.then(|| Tls::generate(dir.path()));
         let scheme = if tls.is_some() { "https" } else { "http" };
@@ -129,7 +145,7 @@ impl Cluster {
             cmd.args(["--listen-client-urls", &url, "--advertise-client-urls", &url]);
             cmd.args(["--listen-peer-urls", &format!("http://127.0.0.1:{peer}"), "--initial-advertise-peer-urls", &format!("http://127.0.0.1:{peer}")]);
             cmd.args(["--initial-cluster", &initial, "--initial-cluster-state", "new", "--initial-cluster-token", &token]);
-            cmd.args(["--listen-metrics-urls", "", "--heartbeat-interval", "50", "--election-timeout", "500", "--logger", "zap", "--log-outputs", "stderr"]);
+            cmd.args(["--listen-metrics-urls", "", "--heartbeat-interval", "100", "--election-timeout", "1000", "--logger", "zap", "--log-outputs", "stderr"]);
             if let Some(t) = &tls {
                 cmd.arg("--cert-file").arg(&t.cert).arg("--key-file").arg(&t.key).arg("--trusted-ca-file").arg(&t.ca).arg("--client-cert-auth");
             }
@@ -138,20 +154,25 @@ impl Cluster {
             member.spawn();
             members.push(member);
         }
-        let cluster = Cluster { members, tls, _dir: dir };
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut cluster = Cluster { members, tls, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(20);
         while !cluster.healthy() {
-            if Instant::now() > deadline {
-                let logs: Vec<String> = cluster.members.iter().map(|m| {
-                    let log = m.log();
-                    let tail: Vec<&str> = log.lines().rev().take(15).collect();
-                    format!("--- {} (last lines)\n{}", m.name, tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
-                }).collect();
-                panic!("etcd did not become healthy in 30 s:\n{}", logs.join("\n"));
+            let exited = cluster.members.iter_mut().any(|m| m.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(Some(_)))));
+            if exited || Instant::now() > deadline {
+                let logs: Vec<String> = cluster
+                    .members
+                    .iter()
+                    .map(|m| {
+                        let log = m.log();
+                        let tail: Vec<&str> = log.lines().rev().take(8).collect();
+                        format!("--- {} (last lines)\n{}", m.name, tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+                    })
+                    .collect();
+                return Err(logs.join("\n"));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Some(cluster)
+        Ok(cluster)
     }
 
     /// `etcdctl` against the live members, with the TLS files when there are some.
