@@ -31,7 +31,7 @@ use crate::runner::{RunControl, RunOptions};
 use crate::streams::WorldSignal;
 use etcd_client::{Compare, CompareOp, EventType, GetOptions, PutOptions, Txn, TxnOp, TxnOpResponse, WatchOptions};
 use mcl_compiler::diagnostics::render;
-use mcl_compiler::eval::stdlib::{Host, World};
+use mcl_compiler::eval::stdlib::{Exported, Host, World};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -72,6 +72,7 @@ impl AgentOptions {
 /// What a run thread tells the agent.
 enum RunMsg {
     Event(Event),
+    Exported(Vec<Exported>),
     State(Counts),
     Ended(Result<(), RunError>),
 }
@@ -79,6 +80,7 @@ enum RunMsg {
 /// Forwards a run's events to the agent (and prints them like `mclc run`).
 struct AgentReporter {
     seq: u64,
+    host: String,
     tx: UnboundedSender<(u64, RunMsg)>,
     printer: Printer,
 }
@@ -90,6 +92,17 @@ impl Reporter for AgentReporter {
     }
     fn pass(&mut self, counts: Counts, elapsed: Duration, first: bool) {
         self.printer.pass(counts, elapsed, first);
+    }
+    fn graph(&mut self, graph: &mcl_compiler::eval::graph::Graph) {
+        let exported = graph
+            .resources
+            .values()
+            .filter_map(|r| {
+                let to: Vec<String> = r.meta.get("export")?.as_list()?.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                (!to.is_empty()).then(|| Exported { kind: r.kind.to_string(), name: r.name.clone(), host: self.host.clone(), to })
+            })
+            .collect();
+        let _ = self.tx.send((self.seq, RunMsg::Exported(exported)));
     }
     fn graph_state(&mut self, state: Counts) {
         let _ = self.tx.send((self.seq, RunMsg::State(state)));
@@ -125,6 +138,8 @@ struct Agent {
     seen: u64,
     world: Arc<Mutex<World>>,
     world_signal: WorldSignal,
+    /// The running graph's exported resources, to the world task.
+    export_tx: UnboundedSender<Vec<Exported>>,
 }
 
 fn log(host: &str, message: impl AsRef<str>) {
@@ -157,11 +172,12 @@ async fn agent_main(opts: AgentOptions) -> Result<(), DeployError> {
     tokio::spawn(status_writer(store.clone(), status_rx));
     let world = Arc::new(Mutex::new(World::default()));
     let world_signal = WorldSignal::default();
-    tokio::spawn(world_sync(store.clone(), opts.hostname.clone(), world.clone(), world_signal.clone()));
+    let (export_tx, export_rx) = unbounded_channel::<Vec<Exported>>();
+    tokio::spawn(world_sync(store.clone(), opts.hostname.clone(), world.clone(), world_signal.clone(), export_rx));
     let (run_tx, mut run_rx) = unbounded_channel::<(u64, RunMsg)>();
     let now = now_rfc3339();
     let status = HostStatus { host: opts.hostname.clone(), deploy: 0, state: State::Converged, running: None, since: now.clone(), updated_at: now, diagnostics: Vec::new() };
-    let mut agent = Agent { opts, store, status, status_tx, run_tx, running: None, previous: None, seq: 0, seen: 0, world, world_signal };
+    let mut agent = Agent { opts, store, status, status_tx, run_tx, running: None, previous: None, seq: 0, seen: 0, world, world_signal, export_tx };
     let (head_tx, mut head_rx) = unbounded_channel::<u64>();
     tokio::spawn(head_watcher(agent.store.clone(), agent.opts.hostname.clone(), head_tx));
     let mut stop = Box::pin(crate::runner::stop_signal());
@@ -185,6 +201,12 @@ async fn agent_main(opts: AgentOptions) -> Result<(), DeployError> {
     }
     log(&agent.opts.hostname, "stopping: letting running check-and-applies finish");
     agent.stop_running().await;
+    // What this host exported goes with it.
+    let mine = agent.store.keys().world_exported_by(&agent.opts.hostname);
+    let _ = agent.store.call("delete the exported resources", |mut c| {
+        let mine = mine.clone();
+        async move { c.delete(mine, Some(etcd_client::DeleteOptions::new().with_prefix())).await }
+    }).await;
     let lease = lease_id.lock().map(|l| *l).unwrap_or(0);
     let _ = agent.store.call("revoke the lease", |mut c| async move { c.lease_revoke(lease).await }).await;
     Ok(())
@@ -524,8 +546,9 @@ impl Agent {
         let control = RunControl { host: Some(host), stop: Some(stop_rx), world_signal: Some(self.world_signal.clone()) };
         let tx = self.run_tx.clone();
         let noop = manifest.noop;
+        let reporter_host = self.opts.hostname.clone();
         let thread = std::thread::Builder::new().name(format!("mclc-deploy-{id}")).spawn(move || {
-            let mut reporter = AgentReporter { seq, tx: tx.clone(), printer: Printer::new(noop) };
+            let mut reporter = AgentReporter { seq, host: reporter_host, tx: tx.clone(), printer: Printer::new(noop) };
             let result = crate::runner::run_with(opts, control, &mut reporter).map(|_| ());
             let _ = tx.send((seq, RunMsg::Ended(result)));
         });
@@ -561,6 +584,9 @@ impl Agent {
                 r.failures.remove(&res);
             }
             RunMsg::Event(Event::Said(_)) => {}
+            RunMsg::Exported(list) => {
+                let _ = self.export_tx.send(list);
+            }
             RunMsg::State(counts) => {
                 if counts.failed + counts.blocked == 0 {
                     r.failures.clear();
@@ -625,7 +651,9 @@ fn verify_dir(dir: &Path, m: &Manifest) -> Result<(), ()> {
 /// Mirrors `P/world/` into the runtime's world store (waking world-reading streams), and
 /// writes the store's `kv` changes back: `P/world/values/<key>` and
 /// `P/world/ns/<key>/<host>` (so `world.kvlookup(key)` sees every host's value).
-async fn world_sync(store: Store, host: String, world: Arc<Mutex<World>>, signal: WorldSignal) {
+async fn world_sync(store: Store, host: String, world: Arc<Mutex<World>>, signal: WorldSignal, mut exports: UnboundedReceiver<Vec<Exported>>) {
+    // What this host has exported (key → record), to write only differences.
+    let mut published: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     // Local changes arrive on a std channel: forward them into the async world.
     let (local_tx, mut local_rx) = unbounded_channel::<()>();
     let rx = signal.subscribe();
@@ -656,6 +684,7 @@ async fn world_sync(store: Store, host: String, world: Arc<Mutex<World>>, signal
             let mut w = world.lock().unwrap_or_else(|p| p.into_inner());
             w.namespaces.clear();
             w.hosts.clear();
+            w.exported.clear();
             synced.clear();
             for kv in &kvs {
                 apply_world(&k, &mut w, &mut synced, &String::from_utf8_lossy(kv.key()), Some(kv.value()));
@@ -691,6 +720,31 @@ async fn world_sync(store: Store, host: String, world: Arc<Mutex<World>>, signal
                     }
                     _ => break,
                 },
+                Some(mut list) = exports.recv() => {
+                    while let Ok(newer) = exports.try_recv() {
+                        list = newer;
+                    }
+                    let wanted: BTreeMap<String, Vec<u8>> = list.iter().map(|e| (k.world_exported(&host, &e.kind, &e.name), serde_json::to_vec(e).unwrap_or_default())).collect();
+                    let mut ops = Vec::new();
+                    for key in published.keys().filter(|key| !wanted.contains_key(*key)) {
+                        ops.push(TxnOp::delete(key.clone(), None));
+                    }
+                    for (key, json) in &wanted {
+                        if published.get(key) != Some(json) {
+                            ops.push(TxnOp::put(key.clone(), json.clone(), None));
+                        }
+                    }
+                    let mut ok = true;
+                    for group in ops.chunks(100) {
+                        if let Err(e) = store.txn(Txn::new().and_then(group.to_vec()), "publish the exported resources").await {
+                            tracing::warn!("{e}");
+                            ok = false;
+                        }
+                    }
+                    if ok {
+                        published = wanted;
+                    }
+                }
                 Some(()) = local_rx.recv() => {
                     while local_rx.try_recv().is_ok() {}
                     let ops = {
@@ -754,6 +808,26 @@ fn apply_world(k: &crate::deploy::schema::Keys, w: &mut World, synced: &mut Hash
                 w.values.remove(&name).is_some()
             }
         },
+        Some(WorldKey::Exported { host, kind, name }) => {
+            let at = w.exported.iter().position(|e| e.host == host && e.kind == kind && e.name == name);
+            let record = value.and_then(|v| serde_json::from_slice::<Exported>(v).ok()).map(|e| Exported { host, kind, name, to: e.to });
+            match (at, record) {
+                (Some(i), Some(r)) if w.exported[i] == r => false,
+                (Some(i), Some(r)) => {
+                    w.exported[i] = r;
+                    true
+                }
+                (None, Some(r)) => {
+                    w.exported.push(r);
+                    true
+                }
+                (Some(i), None) => {
+                    w.exported.remove(i);
+                    true
+                }
+                (None, None) => false,
+            }
+        }
         Some(WorldKey::Namespace(ns, host)) => match text {
             Some(t) => w.namespaces.entry(ns).or_default().insert(host, t.clone()).as_ref() != Some(&t),
             None => w.namespaces.get_mut(&ns).and_then(|m| m.remove(&host)).is_some(),

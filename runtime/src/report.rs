@@ -50,6 +50,8 @@ pub trait Reporter: Send {
     fn progress(&mut self, _done: usize, _total: usize) {}
     /// A pass ended.
     fn pass(&mut self, _counts: Counts, _elapsed: Duration, _first: bool) {}
+    /// A graph is about to run: the first one, and each new one after a stream change.
+    fn graph(&mut self, _graph: &mcl_compiler::eval::graph::Graph) {}
     /// After each pass: the state of the whole graph (failed and blocked resources now, not
     /// only those of the pass).
     fn graph_state(&mut self, _state: Counts) {}

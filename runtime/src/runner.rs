@@ -226,6 +226,7 @@ async fn drive(
 ) -> Result<RunSummary, RunError> {
     let mut summary = RunSummary::default();
     let mut graphs_closed = false;
+    reporter.graph(&first);
     engine.swap(first, &sources);
     let mut dirty: BTreeSet<usize> = engine.all();
     let (ev_tx, mut events) = unbounded_channel::<WatchEvent>();
@@ -273,6 +274,7 @@ async fn drive(
             update = graphs.recv(), if !graphs_closed => match update {
                 Some(Update::Graph(g, took)) => {
                     tracing::debug!("new graph ({} resources) evaluated in {:.2} ms", g.resources.len(), took.as_secs_f64() * 1e3);
+                    reporter.graph(&g);
                     dirty = engine.swap(g, &sources);
                     if let Some(w) = watcher.as_mut() {
                         w.sync(engine.watches());

@@ -5,8 +5,8 @@
 //! * clocks (`datetime.now`, `datetime.str_now`, `datetime.weekday_fast`, `sys.uptime`) tick
 //!   at each whole second;
 //! * `os.readfile` and `os.file_exists` watch their file with inotify;
-//! * `world.getval`, `world.kvlookup` and `world.schedule` re-sample when the world store
-//!   changes (a `kv` resource, or the agent's mirror of the cluster).
+//! * `world.getval`, `world.kvlookup`, `world.schedule` and `world/collect.res` re-sample when
+//!   the world store changes (a `kv` resource, or the agent's mirror of the cluster).
 //!
 //! Other streams keep their first value (logged once at debug level).
 //!
@@ -99,7 +99,7 @@ impl Drivers {
                 }
                 None => return,
             },
-            ("world", "getval" | "kvlookup" | "schedule") => {
+            ("world", "getval" | "kvlookup" | "schedule") | ("world/collect", "res") => {
                 let rx = self.world.subscribe();
                 std::thread::Builder::new().name(format!("mclc-{name}")).spawn(move || driver.world(rx))
             }

@@ -336,6 +336,19 @@ impl Agent {
         std::fs::read_to_string(self.dir.path().join("stderr")).unwrap_or_default()
     }
 
+    /// Stops the agent with SIGTERM (by pid) and waits up to 10 s; its exit code.
+    pub fn terminate(&mut self) -> Option<i32> {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     /// Waits up to 15 s for the agent to register; false if it did not (or exited).
     pub fn registered(&self) -> bool {
         crate::run::wait_for(Duration::from_secs(15), || self.stderr().contains("registered")).is_some()

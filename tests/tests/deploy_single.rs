@@ -160,6 +160,16 @@ fn agents_and_deploy(ep: &str, dir: &Path, main: &str, extra: &[&str]) -> Vec<Ag
     agents
 }
 
+/// A one-member cluster, agents h1 and h2 (with `extra` arguments), and `program` deployed.
+fn two_agents_running(program: &str, extra: &[&str]) -> Option<(Cluster, String, Vec<Agent>)> {
+    let cluster = Cluster::start(1)?;
+    let ep = cluster.endpoints();
+    let dir = tempfile::tempdir().expect("tmp");
+    let main = write(dir.path(), "main.mcl", program);
+    let agents = agents_and_deploy(&ep, dir.path(), &main, extra);
+    Some((cluster, ep, agents))
+}
+
 /// A one-member cluster, agent h1, and deploy 1 (`v1`) converged on it.
 fn first_deploy() -> Option<(Cluster, String, tempfile::TempDir, String, Agent)> {
     let cluster = Cluster::start(1)?;
@@ -263,14 +273,10 @@ fn a_deploy_that_does_not_compile_on_the_agent_keeps_the_previous_one() {
 #[test]
 fn world_functions_use_etcd_under_agents() {
     let _guard = serial();
-    let Some(cluster) = Cluster::start(1) else { return };
-    let ep = cluster.endpoints();
-    let dir = tempfile::tempdir().expect("tmp");
     // h1's kv resource sets a key; every host reads it with world.getval and sees h1 in
     // world.kvlookup.
     let program = "import \"convert\"\nimport \"sys\"\nimport \"world\"\n\n$h = sys.hostname()\nif $h == \"h1\" {\n\tkv \"color\" {\n\t\tkey => \"color\",\n\t\tvalue => \"blue\",\n\t}\n}\n$v = world.getval(\"color\")\n$val = $v->value\n$n = convert.int_to_str(len(world.kvlookup(\"color\")))\nprint \"seen\" {\n\tmsg => \"color=${val} hosts=${n} on ${h}\",\n}\n";
-    let main = write(dir.path(), "main.mcl", program);
-    let agents = agents_and_deploy(&ep, dir.path(), &main, &[]);
+    let Some((cluster, _, agents)) = two_agents_running(program, &[]) else { return };
     for a in &agents {
         let want = format!("print[seen]: color=blue hosts=1 on {}", a.host);
         assert!(wait_for(Duration::from_secs(5), || a.stdout().contains(&want)).is_some(), "{}:\n{}\n{}", a.host, a.stdout(), a.stderr());
@@ -305,12 +311,8 @@ fn agents_survive_an_etcd_restart() {
 #[test]
 fn schedule_follows_the_live_agents() {
     let _guard = serial();
-    let Some(cluster) = Cluster::start(1) else { return };
-    let ep = cluster.endpoints();
-    let dir = tempfile::tempdir().expect("tmp");
     let program = "import \"golang/strings\"\nimport \"sys\"\nimport \"world\"\n\n$h = sys.hostname()\n$s = strings.join(world.schedule(\"web\"), \",\")\nprint \"sched\" {\n\tmsg => \"sched=${s} on ${h}\",\n}\n";
-    let main = write(dir.path(), "main.mcl", program);
-    let agents = agents_and_deploy(&ep, dir.path(), &main, &["--lease-ttl", "2"]);
+    let Some((_cluster, ep, agents)) = two_agents_running(program, &["--lease-ttl", "2"]) else { return };
     for a in &agents {
         let want = format!("print[sched]: sched=h1,h2 on {}", a.host);
         assert!(wait_for(Duration::from_secs(5), || a.stdout().contains(&want)).is_some(), "{}:\n{}\n{}", a.host, a.stdout(), a.stderr());
@@ -323,4 +325,25 @@ fn schedule_follows_the_live_agents() {
     let before = agents[0].stdout().matches("sched=h1,h2 on h1").count();
     assert!(wait_for(Duration::from_secs(10), || agents[0].stdout().matches("sched=h1,h2 on h1").count() > before).is_some(), "{}", agents[0].stdout());
     drop(agents);
+}
+
+#[test]
+fn exported_resources_are_collected_across_hosts() {
+    let _guard = serial();
+    // Each host exports one resource to everyone, and h1 one to h2 only.
+    let program = "import \"convert\"\nimport \"sys\"\nimport \"world/collect\"\n\n$h = sys.hostname()\nnoop \"from-${h}\" {\n\tMeta:export => [\"*\"],\n}\nif $h == \"h1\" {\n\tnoop \"secret\" {\n\t\tMeta:export => [\"h2\"],\n\t}\n}\n$n = convert.int_to_str(len(collect.res(\"noop\")))\nprint \"collected\" {\n\tmsg => \"collected=${n} on ${h}\",\n}\n";
+    let Some((cluster, _, agents)) = two_agents_running(program, &[]) else { return };
+    for (a, n) in agents.iter().zip([2, 3]) {
+        let want = format!("print[collected]: collected={n} on {}", a.host);
+        assert!(wait_for(Duration::from_secs(5), || a.stdout().contains(&want)).is_some(), "{}:\n{}\n{}", a.host, a.stdout(), a.stderr());
+    }
+    let keys = cluster.ctl(&["get", "--prefix", "--keys-only", "/mcl/world/exported/"], None);
+    assert!(keys.contains("/mcl/world/exported/h1/noop/secret") && keys.contains("/mcl/world/exported/h2/noop/from-h2"), "{keys}");
+    // A stopped agent takes its exports along (and leaves the host list).
+    let mut agents = agents;
+    assert_eq!(agents[0].terminate(), Some(0), "{}", agents[0].stderr());
+    let keys = cluster.ctl(&["get", "--prefix", "--keys-only", "/mcl/world/exported/"], None);
+    assert!(!keys.contains("/h1/") && keys.contains("/mcl/world/exported/h2/noop/from-h2"), "{keys}");
+    assert!(wait_for(Duration::from_secs(5), || agents[1].stdout().contains("print[collected]: collected=1 on h2")).is_some(), "{}", agents[1].stdout());
+    assert!(cluster.ctl(&["get", "--prefix", "--keys-only", "/mcl/hosts/"], None).trim().ends_with("/mcl/hosts/h2"));
 }

@@ -12,6 +12,7 @@
 //! | `P/status/<host>` | [`HostStatus`] |
 //! | `P/world/values/<key>` | JSON string: `world.getval` / `kv` |
 //! | `P/world/ns/<namespace>/<host>` | JSON string: `world.kvlookup` |
+//! | `P/world/exported/<host>/<kind>/<name>` | [`Exported`](mcl_compiler::eval::stdlib::Exported): `world/collect.res` |
 
 use serde::{Deserialize, Serialize};
 
@@ -111,11 +112,27 @@ impl Keys {
         format!("{}/world/ns/{namespace}/{host}", self.prefix)
     }
 
+    /// `P/world/exported/<host>/` (what one host exports).
+    pub fn world_exported_by(&self, host: &str) -> String {
+        format!("{}/world/exported/{host}/", self.prefix)
+    }
+
+    /// `P/world/exported/<host>/<kind>/<name>`.
+    pub fn world_exported(&self, host: &str, kind: &str, name: &str) -> String {
+        format!("{}/world/exported/{host}/{kind}/{name}", self.prefix)
+    }
+
     /// What a key below `P/world/` is.
     pub fn parse_world(&self, key: &str) -> Option<WorldKey> {
         let rest = key.strip_prefix(&self.world())?;
         if let Some(k) = rest.strip_prefix("values/") {
             return Some(WorldKey::Value(k.to_string()));
+        }
+        if let Some(k) = rest.strip_prefix("exported/") {
+            // Host and kind have no `/`; the name may (file paths).
+            let (host, rest) = k.split_once('/')?;
+            let (kind, name) = rest.split_once('/')?;
+            return Some(WorldKey::Exported { host: host.to_string(), kind: kind.to_string(), name: name.to_string() });
         }
         let rest = rest.strip_prefix("ns/")?;
         let (ns, host) = rest.rsplit_once('/')?;
@@ -130,6 +147,15 @@ pub enum WorldKey {
     Value(String),
     /// `world/ns/<namespace>/<host>`.
     Namespace(String, String),
+    /// `world/exported/<host>/<kind>/<name>`.
+    Exported {
+        /// The exporting host.
+        host: String,
+        /// The resource's kind.
+        kind: String,
+        /// The resource's name.
+        name: String,
+    },
 }
 
 /// `P/head`: which deploy is the newest. Written in the same transaction as the manifest.
@@ -238,6 +264,10 @@ mod tests {
         assert_eq!(k.deploy_id("/mcl/deploys/0000000042"), Some(42));
         assert_eq!(k.parse_world("/mcl/world/values/a/b"), Some(WorldKey::Value("a/b".into())));
         assert_eq!(k.parse_world("/mcl/world/ns/x/h1"), Some(WorldKey::Namespace("x".into(), "h1".into())));
+        assert_eq!(
+            k.parse_world(&k.world_exported("h1", "file", "/tmp/a/b")),
+            Some(WorldKey::Exported { host: "h1".into(), kind: "file".into(), name: "/tmp/a/b".into() })
+        );
         assert_eq!(serde_json::to_string(&State::Converged).ok().as_deref(), Some("\"converged\""));
     }
 }

@@ -72,6 +72,22 @@ pub struct World {
     /// The cluster's live hosts, sorted, for `world.schedule` (an agent fills it; empty: this
     /// host alone).
     pub hosts: Vec<String>,
+    /// Resources the cluster's hosts export (`Meta:export`), for `world/collect.res` (an agent
+    /// fills it).
+    pub exported: Vec<Exported>,
+}
+
+/// A resource some host exports (`Meta:export => ["*"]` or a list of host names).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Exported {
+    /// Its kind.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// The exporting host.
+    pub host: String,
+    /// The hosts it is exported to (`*`: all).
+    pub to: Vec<String>,
 }
 
 impl Host {

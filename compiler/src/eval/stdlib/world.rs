@@ -8,7 +8,8 @@
 //!   `namespaces[namespace]` (host → value).
 //! * `world.schedule(namespace)` gives [`World::hosts`](super::World) — every live host, when an
 //!   agent runs the program — else this host alone.
-//! * `world/collect.res(kind)` finds no exported resources (nothing is exported in-process).
+//! * `world/collect.res(kind)` reads [`World::exported`](super::World): what the cluster's
+//!   hosts export to this one (empty unless an agent fills it).
 //! * `value.get*(key)` read `values["value:" + key]`, which holds the value as text: a `str` as
 //!   is, an `int`, `float` or `bool` as Go's `%v` prints it. A missing key gives
 //!   `struct{value: <zero value>; ready: false}`.
@@ -75,11 +76,21 @@ fn schedule(ctx: &mut dyn CallCtx, a: &[Value]) -> Result<Value, EvalError> {
     Ok(str_list(hosts.iter().map(String::as_str)))
 }
 
-/// Exported resources of a kind: none.
-fn collect_res(_: &mut dyn CallCtx, a: &[Value]) -> Result<Value, EvalError> {
+/// Exported resources of a kind that are exported to this host (`*` or its name), as
+/// `struct{name; host}` sorted by host and name; none outside an agent.
+fn collect_res(ctx: &mut dyn CallCtx, a: &[Value]) -> Result<Value, EvalError> {
     let [_] = args::<1>(a)?;
-    str_arg(a, 0)?;
-    Ok(Value::list(Vec::new()))
+    let kind = str_arg(a, 0)?;
+    let me = ctx.host().hostname.clone();
+    let mut found: Vec<(String, String)> = world(ctx)
+        .exported
+        .iter()
+        .filter(|e| e.kind == kind && e.to.iter().any(|t| t == "*" || *t == me))
+        .map(|e| (e.host.clone(), e.name.clone()))
+        .collect();
+    found.sort();
+    found.dedup();
+    Ok(Value::list(found.into_iter().map(|(host, name)| structure(vec![("name", Value::str(name)), ("host", Value::str(host))])).collect()))
 }
 
 /// The zero value of a type (`""`, `0`, `0.0`, `false`, empty containers, zeroed structs).
