@@ -12,7 +12,7 @@ use std::time::Duration;
 #[derive(Args, Debug)]
 #[command(after_help = "Without --once, keeps the machine converged (watching managed files, re-evaluating streams such as datetime.now) until SIGINT or SIGTERM; running check-and-applies finish first.\n\n\
 Exit status: 0 when everything converged, 1 when a resource failed (or was blocked by a failure) or the program is rejected, 2 on usage or I/O errors.\n\n\
-Examples:\n  mclc run --once main.mcl                 converge once, print a summary, exit\n  mclc run --noop main.mcl                 show what would change, change nothing\n  mclc run --converged-timeout 5 main.mcl  exit after 5 s without changes\n  RUST_LOG=debug mclc run main.mcl          detailed logs")]
+Examples:\n  mclc run --once main.mcl                 converge once, print a summary, exit\n  mclc run --noop main.mcl                 show what would change, change nothing\n  mclc run --converged-timeout 5 main.mcl  exit after 5 s without changes\n  RUST_LOG=debug mclc run main.mcl         detailed logs")]
 pub struct RunArgs {
     /// Exit after the first convergence, with a summary
     #[arg(long)]

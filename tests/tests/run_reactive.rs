@@ -117,3 +117,16 @@ fn a_graph_swap_applies_new_resources_and_stops_managing_removed_ones() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(std::fs::read_to_string(dir.join("a")).unwrap(), "edited\n", "a removed resource is still managed");
 }
+
+#[test]
+fn a_kv_resource_feeds_world_getval() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    let main = program(
+        dir,
+        "import \"world\"\n\nkv \"greeting\" {\n\tkey => \"greeting\",\n\tvalue => \"hello world\\n\",\n}\n$g = world.getval(\"greeting\")\nfile \"@DIR@/from-world\" {\n\tcontent => $g->value,\n}\n",
+    );
+    let run = Running::start(&["run", main.to_str().unwrap()], dir);
+    let read = || std::fs::read_to_string(dir.join("from-world")).ok();
+    assert!(wait_for(Duration::from_secs(10), || read().as_deref() == Some("hello world\n")).is_some(), "{:?}\n{}{}", read(), run.stdout(), run.stderr());
+}
