@@ -479,7 +479,7 @@ impl Agent {
     async fn fetch(&self, id: u64) -> Result<(Manifest, PathBuf), DeployError> {
         let manifest = self.store.manifest(id).await?;
         let dir = self.opts.state_dir.join("deploys").join(id.to_string());
-        if dir.join(".complete").is_file() && verify_dir(&dir, &manifest).is_ok() {
+        if verify_dir(&dir, &manifest).is_ok() {
             return Ok((manifest, dir));
         }
         let mut wanted = Vec::new();
@@ -511,6 +511,7 @@ impl Agent {
         cached.extend(fetched);
         let partial = self.opts.state_dir.join("deploys").join(format!("{id}.partial"));
         let _ = std::fs::remove_dir_all(&partial);
+        let _ = std::fs::remove_file(complete_marker(&dir));
         let _ = std::fs::remove_dir_all(&dir);
         for f in &manifest.files {
             let bytes = cached.get(&f.sha256).ok_or_else(|| DeployError::BadBlob { id, path: f.path.clone(), reason: "not fetched".into() })?;
@@ -525,8 +526,10 @@ impl Agent {
                 let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
             }
         }
-        std::fs::write(partial.join(".complete"), manifest.content.as_bytes()).map_err(|e| DeployError::io("write", &partial, &e))?;
         std::fs::rename(&partial, &dir).map_err(|e| DeployError::io("rename", &partial, &e))?;
+        // The marker sits beside the directory, so no deploy file can collide with it.
+        let marker = complete_marker(&dir);
+        std::fs::write(&marker, manifest.content.as_bytes()).map_err(|e| DeployError::io("write", &marker, &e))?;
         Ok((manifest, dir))
     }
 
@@ -620,23 +623,41 @@ impl Agent {
         }
     }
 
-    /// Deletes materialised deploys other than the running and previous ones.
+    /// Deletes materialised deploys other than the running and previous ones, and cached
+    /// blobs neither of them uses.
     fn clean_old(&self) {
-        let keep: Vec<u64> = self.running.iter().map(|r| r.id).chain(self.previous.iter().map(|p| p.0)).collect();
-        let Ok(entries) = std::fs::read_dir(self.opts.state_dir.join("deploys")) else { return };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let id = name.trim_end_matches(".partial").parse::<u64>().ok();
-            if id.is_some_and(|id| !keep.contains(&id) && id < self.seen) {
-                let _ = std::fs::remove_dir_all(e.path());
+        let kept: Vec<(u64, &Manifest)> = self.running.iter().map(|r| (r.id, &r.manifest)).chain(self.previous.iter().map(|p| (p.0, &p.2))).collect();
+        if let Ok(entries) = std::fs::read_dir(self.opts.state_dir.join("deploys")) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let id = name.trim_end_matches(".partial").trim_end_matches(".complete").parse::<u64>().ok();
+                if id.is_some_and(|id| !kept.iter().any(|(k, _)| *k == id) && id < self.seen) {
+                    let path = e.path();
+                    let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+                }
+            }
+        }
+        if let Ok(entries) = std::fs::read_dir(self.opts.state_dir.join("blobs")) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !kept.iter().any(|(_, m)| m.files.iter().any(|f| f.sha256 == name)) {
+                    let _ = std::fs::remove_file(e.path());
+                }
             }
         }
     }
 }
 
+/// The file that marks `<state>/deploys/<id>` as completely written: `<id>.complete`.
+fn complete_marker(dir: &Path) -> PathBuf {
+    let mut name = dir.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".complete");
+    dir.with_file_name(name)
+}
+
 /// Checks an already materialised deploy directory against its manifest.
 fn verify_dir(dir: &Path, m: &Manifest) -> Result<(), ()> {
-    if std::fs::read(dir.join(".complete")).map_err(|_| ())? != m.content.as_bytes() {
+    if std::fs::read(complete_marker(dir)).map_err(|_| ())? != m.content.as_bytes() {
         return Err(());
     }
     for f in &m.files {
