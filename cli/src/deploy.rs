@@ -10,6 +10,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// `println!` that ignores a closed standard output (`mclc deploy log | head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+pub(crate) use out;
+
 /// How to reach etcd (shared by `deploy`, `agent` and `status`).
 #[derive(Args, Debug, Clone)]
 pub struct EtcdArgs {
@@ -224,7 +233,7 @@ pub fn run(args: DeployArgs) -> ExitCode {
     let m = &prepared.manifest;
     let id = match outcome {
         Outcome::AlreadyDeployed { id } => {
-            println!("already deployed: deploy {id} has the same content ({}); nothing stored (--force deploys it again)", m.entry);
+            out!("already deployed: deploy {id} has the same content ({}); nothing stored (--force deploys it again)", m.entry);
             id
         }
         Outcome::Deployed { id, uploaded } => {
@@ -237,7 +246,7 @@ pub fn run(args: DeployArgs) -> ExitCode {
                 ),
                 None => "no git".into(),
             };
-            println!(
+            out!(
                 "deployed {id}: {} ({} file{}, {uploaded} uploaded; {git}){} to {}",
                 m.entry,
                 m.files.len(),
@@ -262,7 +271,7 @@ pub fn run(args: DeployArgs) -> ExitCode {
     }
     let timeout = Duration::from_secs_f64(args.timeout);
     let waited = rt.block_on(deploy::wait(&store, id, timeout, |host, r| {
-        println!("{host}: {}", r.describe());
+        out!("{host}: {}", r.describe());
         let _ = std::io::stdout().flush();
     }));
     match waited {
@@ -277,7 +286,7 @@ pub fn run(args: DeployArgs) -> ExitCode {
                 eprintln!("mclc deploy: deploy {id} failed on {} (see `mclc status`)", failed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
                 return ExitCode::from(1);
             }
-            println!("deploy {id}: every host finished ({} host{})", report.hosts.len(), if report.hosts.len() == 1 { "" } else { "s" });
+            out!("deploy {id}: every host finished ({} host{})", report.hosts.len(), if report.hosts.len() == 1 { "" } else { "s" });
             ExitCode::SUCCESS
         }
         Err(e) => report_error("mclc deploy", e),
@@ -306,16 +315,16 @@ fn log(etcd: &EtcdArgs, format: ListFormat, limit: Option<usize>) -> ExitCode {
                     Err(e) => serde_json::json!({ "id": id, "error": e.to_string() }),
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
+            out!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
         }
         ListFormat::Text => {
             if manifests.is_empty() {
-                println!("no deploys under {}", store.keys().deploys());
+                out!("no deploys under {}", store.keys().deploys());
             }
             for (id, m) in &manifests {
                 match m {
-                    Ok(m) => println!("{}", m.summary()),
-                    Err(e) => println!("{id:>4}  unreadable: {e}"),
+                    Ok(m) => out!("{}", m.summary()),
+                    Err(e) => out!("{id:>4}  unreadable: {e}"),
                 }
             }
         }
@@ -335,7 +344,7 @@ fn prune(etcd: &EtcdArgs, keep: usize) -> ExitCode {
     match rt.block_on(deploy::prune::prune(&store, keep)) {
         Ok(r) => {
             let ids = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(" ");
-            println!(
+            out!(
                 "deleted {} deploy{}{} and {} unused file{} ({} bytes); kept {}",
                 r.deploys.len(),
                 if r.deploys.len() == 1 { "" } else { "s" },

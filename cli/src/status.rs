@@ -1,6 +1,6 @@
 //! `mclc status`: what every host reported (the work is in `mcl_runtime::deploy`).
 
-use crate::deploy::{EtcdArgs, ListFormat, connect, report_error};
+use crate::deploy::{EtcdArgs, ListFormat, connect, out, report_error};
 use clap::Args;
 use std::process::ExitCode;
 
@@ -53,19 +53,19 @@ pub fn run(args: StatusArgs) -> ExitCode {
                 })
                 .collect();
             let doc = serde_json::json!({ "newest": head.as_ref().map(|h| h.id), "hosts": items });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         ListFormat::Text => {
             match &head {
-                Some(h) => println!("newest deploy: {}", h.id),
-                None => println!("no deploy yet under {}", store.keys().prefix()),
+                Some(h) => out!("newest deploy: {}", h.id),
+                None => out!("no deploy yet under {}", store.keys().prefix()),
             }
             if names.is_empty() {
-                println!("no agent has registered under {}", store.keys().hosts());
+                out!("no agent has registered under {}", store.keys().hosts());
                 return ExitCode::SUCCESS;
             }
             let width = names.iter().map(|n| n.len()).max().unwrap_or(4).max(4);
-            println!("{:width$}  {:>6}  {:9}  {:24}  {:4}  ERROR", "HOST", "DEPLOY", "STATE", "SINCE", "LIVE");
+            out!("{:width$}  {:>6}  {:9}  {:24}  {:4}  ERROR", "HOST", "DEPLOY", "STATE", "SINCE", "LIVE");
             for h in names {
                 let live = if hosts.contains_key(h) { "yes" } else { "no" };
                 match statuses.get(h) {
@@ -79,9 +79,9 @@ pub fn run(args: StatusArgs) -> ExitCode {
                         {
                             error.push_str(&format!(" [running deploy {r}]"));
                         }
-                        println!("{h:width$}  {:>6}  {:9}  {:24}  {live:4}  {error}", s.deploy, s.state.as_str(), s.since);
+                        out!("{h:width$}  {:>6}  {:9}  {:24}  {live:4}  {error}", s.deploy, s.state.as_str(), s.since);
                     }
-                    None => println!("{h:width$}  {:>6}  {:9}  {:24}  {live:4}", "-", "-", "-"),
+                    None => out!("{h:width$}  {:>6}  {:9}  {:24}  {live:4}", "-", "-", "-"),
                 }
             }
         }
