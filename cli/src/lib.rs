@@ -1,12 +1,16 @@
 //! `mclc`: the command-line front of the mcl toolchain. Thin glue over `mcl-compiler`: it parses
 //! arguments, finds files, and prints what the library returns.
 
+#[cfg(feature = "full")]
 mod agent;
 mod check;
+#[cfg(feature = "full")]
 mod deploy;
 mod fmt;
 mod graph;
+#[cfg(feature = "full")]
 mod run;
+#[cfg(feature = "full")]
 mod status;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -36,14 +40,19 @@ enum Command {
     /// Evaluate a program and print its resource graph.
     Graph(graph::GraphArgs),
     /// Converge a program on this machine and keep it converged.
+    #[cfg(feature = "full")]
     Run(run::RunArgs),
     /// Ship a program to the cluster over etcd (subcommands: log, prune).
+    #[cfg(feature = "full")]
     Deploy(deploy::DeployArgs),
     /// Run the cluster's newest deploy on this host and report its status.
+    #[cfg(feature = "full")]
     Agent(agent::AgentArgs),
     /// Show each host's deploy, state and errors.
+    #[cfg(feature = "full")]
     Status(status::StatusArgs),
     /// Run the language server on stdin/stdout (for editors).
+    #[cfg(feature = "full")]
     #[command(after_help = "Speaks the Language Server Protocol on standard input and output; editors start it.\n\nExample (Neovim 0.11):\n  vim.lsp.config('mcl', { cmd = { 'mclc', 'lsp' }, filetypes = { 'mcl' } })")]
     Lsp,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -64,10 +73,15 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Graph(args) => graph::run(args),
+        #[cfg(feature = "full")]
         Command::Run(args) => run::run(args),
+        #[cfg(feature = "full")]
         Command::Deploy(args) => deploy::run(args),
+        #[cfg(feature = "full")]
         Command::Agent(args) => agent::run(args),
+        #[cfg(feature = "full")]
         Command::Status(args) => status::run(args),
+        #[cfg(feature = "full")]
         Command::Lsp => mcl_lsp::run_stdio(),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
