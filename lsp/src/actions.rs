@@ -131,11 +131,33 @@ fn disabled_while_errors(s: &Snapshot, purpose: &str) -> Option<CodeActionDisabl
     }
 }
 
+/// The git facts of `dir`'s work tree, cached for two seconds: clients ask for code actions on
+/// every cursor move, and a status walk of a large work tree is not free.
+fn git_info(dir: &std::path::Path) -> Option<mcl_runtime::deploy::manifest::GitInfo> {
+    use std::sync::{Mutex, OnceLock};
+    use std::time::{Duration, Instant};
+    type Cache = HashMap<std::path::PathBuf, (Instant, Option<mcl_runtime::deploy::manifest::GitInfo>)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(c) = cache.lock()
+        && let Some((at, info)) = c.get(dir)
+        && at.elapsed() < Duration::from_secs(2)
+    {
+        return info.clone();
+    }
+    let info = mcl_runtime::deploy::git::info(dir);
+    if let Ok(mut c) = cache.lock() {
+        c.retain(|_, (at, _)| at.elapsed() < Duration::from_secs(2));
+        c.insert(dir.to_path_buf(), (Instant::now(), info.clone()));
+    }
+    info
+}
+
 /// "Deploy this file" and its noop variant: source actions running `mcl.deploy`, disabled
 /// while the file has errors. The title shows the git state the deploy will record.
 fn deploy_actions(s: &Snapshot) -> Vec<CodeActionOrCommand> {
     let path = crate::path_of(&s.uri);
-    let git = match path.parent().and_then(mcl_runtime::deploy::git::info) {
+    let git = match path.parent().and_then(git_info) {
         Some(g) => {
             let commit = g.commit.as_deref().map(|c| &c[..c.len().min(8)]).unwrap_or("no commit");
             let branch = g.branch.map(|b| format!("{b} ")).unwrap_or_default();
