@@ -81,3 +81,30 @@ fn deploy_from_the_editor_reports_every_host() {
     let _ = c.request("shutdown", json!(null));
     drop(agents);
 }
+
+#[test]
+fn the_deploy_action_shows_the_git_state() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git").args(["-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"]).args(args).current_dir(dir.path()).output().is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    let text = printer("git");
+    let path = write(dir.path(), "main.mcl", &text);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "one"]);
+    let uri = uri_of(std::path::Path::new(&path));
+    let mut c = Client::start();
+    c.initialize(json!({}));
+    c.open(&uri, 1, &text);
+    assert!(c.diagnostics(&uri, 1).is_empty());
+    let titles = |c: &mut Client| deploy_actions(c, &uri).iter().map(|a| a["title"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>();
+    let t = titles(&mut c);
+    assert!(t.iter().all(|t| t.contains("(git main ") && t.ends_with(", clean)")), "{t:?}");
+    write(dir.path(), "notes.txt", "uncommitted\n");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let t = titles(&mut c);
+    assert!(t.iter().all(|t| t.ends_with(", uncommitted changes)")), "{t:?}");
+    let _ = c.request("shutdown", json!(null));
+}
