@@ -73,8 +73,12 @@ fn seed_scenario_every_kind_of_source_reaches_every_agent_within_a_second() {
     assert_eq!(id, 2);
     assert!(!out.contains("dirty"), "{out}");
 
-    // 3. Changed without committing: deployed, with a warning.
+    // 3. Changed without committing: refused only with --require-clean; deployed, with a
+    //    warning, otherwise.
     write(&clone, "main.mcl", &printer("v3"));
+    let out = mclc_in(&clone, &["deploy", "--etcd", &cluster.endpoints(), "--require-clean", "main.mcl"], &[]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(out.stderr.contains("has uncommitted changes and --require-clean was given"), "{}", out.stderr);
     let (id, out) = deploy_and_see(&cluster, &agents, &clone, "main.mcl", "v3");
     assert_eq!(id, 3);
     assert!(out.contains("dirty") && out.contains("warning: the git work tree") && out.contains("uncommitted changes"), "{out}");

@@ -347,3 +347,26 @@ fn exported_resources_are_collected_across_hosts() {
     assert!(wait_for(Duration::from_secs(5), || agents[1].stdout().contains("print[collected]: collected=1 on h2")).is_some(), "{}", agents[1].stdout());
     assert!(cluster.ctl(&["get", "--prefix", "--keys-only", "/mcl/hosts/"], None).trim().ends_with("/mcl/hosts/h2"));
 }
+
+#[test]
+fn a_noop_deploy_changes_nothing() {
+    let _guard = serial();
+    let dir = tempfile::tempdir().expect("tmp");
+    let target = dir.path().join("created-by-deploy");
+    let program = format!("file \"{}\" {{\n\tstate => $const.res.file.state.exists,\n\tcontent => \"x\\n\",\n}}\n", target.display());
+    let Some(cluster) = Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let main = write(dir.path(), "main.mcl", &program);
+    let h1 = Agent::start(&ep, "h1", &[]);
+    assert!(h1.registered(), "{}", h1.stderr());
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--noop", "--wait", &main], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(out.stdout.contains("as noop") && out.stdout.contains("h1: converged"), "{}", out.stdout);
+    assert!(wait_for(Duration::from_secs(2), || h1.stdout().contains("would apply file[")).is_some(), "{}", h1.stdout());
+    assert!(!target.exists());
+    // The same program for real is a different deploy, and creates the file.
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", &main], &[]);
+    assert!(out.stdout.contains("deployed 2"), "{}", out.all());
+    assert!(target.is_file());
+    drop(h1);
+}
