@@ -240,7 +240,7 @@ pub fn run(args: DeployArgs) -> ExitCode {
             let git = match &m.git {
                 Some(g) => format!(
                     "git {}{}{}",
-                    g.commit.as_deref().map(|c| &c[..c.len().min(12)]).unwrap_or("(no commit)"),
+                    g.short_commit(),
                     g.branch.as_deref().map(|b| format!(" on {b}")).unwrap_or_default(),
                     if g.dirty { ", dirty" } else { "" }
                 ),

@@ -159,7 +159,7 @@ fn deploy_actions(s: &Snapshot) -> Vec<CodeActionOrCommand> {
     let path = crate::path_of(&s.uri);
     let git = match path.parent().and_then(git_info) {
         Some(g) => {
-            let commit = g.commit.as_deref().map(|c| &c[..c.len().min(8)]).unwrap_or("no commit");
+            let commit: String = g.commit.as_deref().map_or_else(|| "no commit".into(), |c| c.chars().take(8).collect());
             let branch = g.branch.map(|b| format!("{b} ")).unwrap_or_default();
             format!("git {branch}{commit}, {}", if g.dirty { "uncommitted changes" } else { "clean" })
         }

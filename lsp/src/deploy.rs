@@ -74,7 +74,7 @@ pub async fn deploy(inner: &Arc<Inner>, uri: &Uri, noop: bool, reporter: &Report
     let outcome = deploy::publish(&store, &mut prepared, false).await.map_err(describe)?;
     let m = &prepared.manifest;
     let git = match &m.git {
-        Some(g) => format!("git {}{}", g.commit.as_deref().map(|c| &c[..c.len().min(12)]).unwrap_or("(no commit)"), if g.dirty { ", dirty" } else { ", clean" }),
+        Some(g) => format!("git {}{}", g.short_commit(), if g.dirty { ", dirty" } else { ", clean" }),
         None => "no git".into(),
     };
     let (id, head) = match outcome {

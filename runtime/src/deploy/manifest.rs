@@ -120,6 +120,14 @@ pub fn check_path(path: &str) -> Result<(), String> {
     Ok(())
 }
 
+impl GitInfo {
+    /// The commit shortened to 12 characters, or `(no commit)`. (A stored manifest is not
+    /// trusted to hold hex, so this counts characters, not bytes.)
+    pub fn short_commit(&self) -> String {
+        self.commit.as_deref().map(|c| c.chars().take(12).collect()).unwrap_or_else(|| "(no commit)".into())
+    }
+}
+
 impl Manifest {
     /// Parses and validates a stored manifest; `id` is the id of the key it was read from.
     pub fn parse(id: u64, bytes: &[u8]) -> Result<Manifest, DeployError> {
@@ -173,7 +181,7 @@ impl Manifest {
     pub fn summary(&self) -> String {
         let mut s = format!("{:>4}  {}  {}  {}", self.id, self.created_at, self.author, self.entry);
         if let Some(g) = &self.git {
-            s.push_str(&format!("  {}", g.commit.as_deref().map(|c| &c[..c.len().min(12)]).unwrap_or("(no commit)")));
+            s.push_str(&format!("  {}", g.short_commit()));
             if let Some(b) = &g.branch {
                 s.push_str(&format!(" {b}"));
             }

@@ -66,7 +66,7 @@ pub fn prepare(opts: &DeployOptions) -> Result<Prepared, DeployError> {
         if opts.require_clean {
             return Err(DeployError::Dirty { root: PathBuf::from(&g.root) });
         }
-        warnings.push(format!("the git work tree {} has uncommitted changes; deploying them as they are (commit {})", g.root, g.commit.as_deref().map(|c| &c[..c.len().min(12)]).unwrap_or("none yet")));
+        warnings.push(format!("the git work tree {} has uncommitted changes; deploying them as they are (commit {})", g.root, g.short_commit()));
     }
     let files: Vec<_> = bundle.files.iter().map(|(f, _)| f.clone()).collect();
     let manifest = Manifest {
