@@ -77,9 +77,18 @@ fn user_authentication() {
     let out = mclc_in(dir.path(), &["status", "--etcd", &ep], &[]);
     assert_eq!(out.code, Some(2), "{}", out.all());
     assert!(out.stderr.contains("--etcd-user"), "{}", out.stderr);
-    // Without a terminal, a missing password is an error, not a hang.
-    let out = mclc_in(dir.path(), &["status", "--etcd", &ep, "--etcd-user", "alice"], &[]);
-    assert_eq!(out.code, Some(2), "{}", out.all());
-    assert!(out.stderr.contains("MCL_ETCD_PASSWORD"), "{}", out.stderr);
+    // Without a terminal, a missing password is an error, not a hang (setsid: no controlling
+    // terminal even when the tests run in one).
+    let out = std::process::Command::new("setsid")
+        .arg("-w")
+        .arg(mcl_tests::mclc())
+        .args(["status", "--etcd", &ep, "--etcd-user", "alice"])
+        .env_remove("MCL_ETCD_PASSWORD")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("setsid mclc");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("MCL_ETCD_PASSWORD"), "{stderr}");
     drop(h1);
 }
