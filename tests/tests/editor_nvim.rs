@@ -413,3 +413,34 @@ fn mcl_deploy_sends_the_servers_deploy_command_with_a_progress_token() {
     let notes = out["notes"].as_array().unwrap();
     assert!(notes.iter().any(|n| n["msg"].as_str().is_some_and(|m| m.starts_with("mcl: "))), "the answer was reported: {notes:?}");
 }
+
+#[test]
+fn mcl_deploy_deploys_to_a_real_agent() {
+    // End to end: a real one-member etcd, a real agent, and `:MclDeploy` from Neovim with the
+    // endpoints in the plugin's settings.
+    let Some(cluster) = mcl_tests::etcd::Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let agent = mcl_tests::etcd::Agent::start(&ep, "h1", &[]);
+    assert!(agent.registered(), "{}", agent.stderr());
+    let setup = "vim.g.mcl_auto_setup = false\n";
+    let body = format!(
+        r#"
+  require('mcl').setup({{ settings = {{ mcl = {{ etcd = {{ endpoints = {{ '{ep}' }} }} }} }} }})
+  vim.cmd.edit('main.mcl')
+  wait_for('the server', 20000, function() return mcl_client() ~= nil and mcl_client().initialized end)
+  local notes = {{}}
+  vim.notify = function(msg, level) table.insert(notes, {{ msg = msg, level = level }}) end
+  local done = false
+  require('mcl').deploy(false, 0, function() done = true end)
+  wait_for('the deploy answer', 60000, function() return done end)
+  out.notes = notes
+"#
+    );
+    let program = mcl_tests::etcd::printer("nvim");
+    let Some(out) = run(&[("main.mcl", program.as_str())], setup, &body) else { return };
+    let notes: Vec<String> = out["notes"].as_array().unwrap().iter().filter_map(|n| n["msg"].as_str().map(str::to_string)).collect();
+    assert!(notes.iter().any(|m| m.contains("deployed 1") && m.contains("h1 converged")), "the deploy's answer names the id and the host: {notes:?}");
+    let status = mcl_tests::etcd::wait_state(&ep, "h1", 1, "converged");
+    assert_eq!(status["deploy"], 1);
+    assert!(mcl_tests::run::wait_for(Duration::from_secs(5), || agent.stdout().contains("nvim on h1")).is_some(), "the agent ran the program: {}", agent.stdout());
+}
