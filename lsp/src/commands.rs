@@ -103,7 +103,8 @@ async fn show_graph(inner: &Arc<Inner>, uri: &Uri) -> Result<Value> {
         (text, overlay)
     };
     let path = path_of(uri);
-    let built = tokio::task::spawn_blocking(move || {
+    let shown_uri = uri.as_str().to_string();
+    tokio::task::spawn_blocking(move || {
         crate::guard("show graph", || {
             let mut loader = FileLoader::new(StopAfter::Unify);
             loader.overlay = overlay;
@@ -111,7 +112,7 @@ async fn show_graph(inner: &Arc<Inner>, uri: &Uri) -> Result<Value> {
             let checked = driver::check_with(path, text, loader, StopAfter::Unify);
             let built = driver::build_checked(checked, &root, None);
             match &built.graph {
-                Some(g) => Ok(json!({ "uri": "", "text": g.to_text(), "graph": g.to_json() })),
+                Some(g) => Ok(json!({ "uri": shown_uri, "text": g.to_text(), "graph": g.to_json() })),
                 None => {
                     let first = built.checked.diagnostics.iter().find(|d| d.is_error());
                     let shown = first.map(|d| render::render(std::slice::from_ref(d), &built.checked.sources, render::Format::Short)).unwrap_or_default();
@@ -121,8 +122,5 @@ async fn show_graph(inner: &Arc<Inner>, uri: &Uri) -> Result<Value> {
         })
     })
     .await
-    .map_err(|e| Error { code: ErrorCode::InternalError, message: format!("mclc lsp: show graph failed: {e}").into(), data: None })??;
-    let mut value = built?;
-    value["uri"] = json!(uri.as_str());
-    Ok(value)
+    .map_err(|e| Error { code: ErrorCode::InternalError, message: format!("mclc lsp: show graph failed: {e}").into(), data: None })??
 }

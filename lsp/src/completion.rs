@@ -4,9 +4,7 @@
 use mcl_compiler::driver::Checked;
 use mcl_compiler::registry::{functions, resources};
 use mcl_compiler::semantics::query::{self, VisibleKind};
-use mcl_compiler::source::FileId;
 use mcl_compiler::syntax::ast::{EntryKind, Stmt, StmtKind};
-use mcl_compiler::syntax::parser;
 use std::path::Path;
 use tower_lsp_server::ls_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, InsertTextFormat, TextEdit};
 
@@ -42,9 +40,7 @@ pub fn items(text: &str, offset: usize, analysis: Option<&Checked>, dir: Option<
 
     // Inside a resource body, at the start of an entry: the kind's fields not yet set, and Meta.
     if at_line_start && sigil != Some('$') {
-        // The analysed tree when it is of this very text, else a fresh parse.
-        let analysed = analysis.filter(|c| c.sources.get(c.entry).text == text).map(|c| c.front_end.prog.clone());
-        let prog = analysed.unwrap_or_else(|| std::sync::Arc::new(parser::parse(text, FileId(0)).prog));
+        let prog = crate::syntax(text, analysis).prog;
         if let Some((kind, set)) = resource_at(&prog.stmts, offset) {
             return resource_fields(&kind, &set);
         }

@@ -81,7 +81,7 @@ fn syntax_hover(checked: &Checked, offset: usize) -> Option<(Span, String)> {
     // Only the top-level statement around the cursor (statements are in source order).
     let stmts = &checked.front_end.prog.stmts;
     let i = stmts.partition_point(|s| (s.span.end as usize) < offset);
-    let Some(stmt) = stmts.get(i).filter(|s| s.span.start as usize <= offset) else { return None };
+    let stmt = stmts.get(i).filter(|s| s.span.start as usize <= offset)?;
     visit::walk_stmt(stmt, &mut |node| {
         if found.is_some() {
             return;

@@ -70,6 +70,18 @@ struct State {
     roots: Vec<PathBuf>,
 }
 
+impl State {
+    /// The open documents (other than `uri`) whose last analyses read `uri`'s file.
+    fn importers_of(&self, uri: &Uri) -> Vec<Uri> {
+        let path = path_of(uri);
+        self.docs
+            .iter()
+            .filter(|(u, d)| *u != uri && d.analysis.iter().chain(d.good.iter()).any(|c| c.sources.iter().any(|(id, f)| id != c.entry && f.path == path)))
+            .map(|(u, _)| u.clone())
+            .collect()
+    }
+}
+
 /// An open document: its text, version, changes waiting for their predecessors, and the last
 /// analyses of it.
 struct Document {
@@ -104,6 +116,26 @@ impl Snapshot {
     /// The newest analysis when it is of exactly the current text (positions line up).
     pub fn current(&self) -> Option<&Checked> {
         self.analysis.as_deref().filter(|c| c.sources.get(c.entry).text == self.text)
+    }
+}
+
+/// A document's syntax tree and comments.
+pub struct Syntax<'a> {
+    /// The tree (possibly with error nodes).
+    pub prog: Arc<mcl_compiler::syntax::ast::Block>,
+    /// The comments, in order.
+    pub comments: std::borrow::Cow<'a, [mcl_compiler::syntax::lexer::Comment]>,
+}
+
+/// The syntax of `text`: the analysis's tree when the analysis is of exactly this text (no
+/// second parse on the request path), else a fresh parse.
+pub fn syntax<'a>(text: &str, analysis: Option<&'a Checked>) -> Syntax<'a> {
+    match analysis.filter(|c| c.sources.get(c.entry).text == text) {
+        Some(c) => Syntax { prog: c.front_end.prog.clone(), comments: std::borrow::Cow::Borrowed(&c.front_end.comments) },
+        None => {
+            let parsed = mcl_compiler::syntax::parser::parse(text, mcl_compiler::source::FileId(0));
+            Syntax { prog: Arc::new(parsed.prog), comments: std::borrow::Cow::Owned(parsed.comments) }
+        }
     }
 }
 
@@ -150,16 +182,7 @@ impl Inner {
 
     /// Schedules `uri` and every open document whose last analysis read it (its importers).
     async fn schedule_with_importers(self: &Arc<Self>, uri: Uri) {
-        let path = path_of(&uri);
-        let importers: Vec<Uri> = {
-            let state = self.state.lock().await;
-            state
-                .docs
-                .iter()
-                .filter(|(u, d)| **u != uri && d.analysis.iter().chain(d.good.iter()).any(|c| c.sources.iter().any(|(id, f)| id != c.entry && f.path == path)))
-                .map(|(u, _)| u.clone())
-                .collect()
-        };
+        let importers = self.state.lock().await.importers_of(&uri);
         self.schedule(uri).await;
         for u in importers {
             self.schedule(u).await;
@@ -362,10 +385,13 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.inner.state.lock().await.docs.remove(&uri);
+        let importers = {
+            let mut state = self.inner.state.lock().await;
+            state.docs.remove(&uri);
+            state.importers_of(&uri)
+        };
         self.inner.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
         // Its importers now read it from disk.
-        let importers: Vec<Uri> = self.inner.state.lock().await.docs.keys().cloned().collect();
         for u in importers {
             self.inner.schedule(u).await;
         }
@@ -441,11 +467,11 @@ impl LanguageServer for Backend {
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        self.with_snapshot(&params.text_document.uri, "document symbols", |s| Some(DocumentSymbolResponse::Nested(outline::symbols(&s.text)))).await
+        self.with_snapshot(&params.text_document.uri, "document symbols", |s| Some(DocumentSymbolResponse::Nested(outline::symbols(&s.text, s.analysis.as_deref())))).await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_snapshot(&params.text_document.uri, "folding ranges", |s| Some(outline::folding_ranges(&s.text))).await
+        self.with_snapshot(&params.text_document.uri, "folding ranges", |s| Some(outline::folding_ranges(&s.text, s.analysis.as_deref()))).await
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {

@@ -1,16 +1,16 @@
 //! The outline of a document, from its syntax tree alone (so it works while the file has errors):
-//! document symbols and folding ranges.
+//! document symbols and folding ranges. The tree is the analysis's when that is of the current text.
 
 use crate::position::LineIndex;
-use mcl_compiler::source::{FileId, Span};
+use mcl_compiler::driver::Checked;
+use mcl_compiler::source::Span;
 use mcl_compiler::syntax::ast::{ExprKind, Stmt, StmtKind};
-use mcl_compiler::syntax::parser;
 use mcl_compiler::syntax::visit::{self, Node};
 use tower_lsp_server::ls_types::*;
 
 /// Document symbols for binds, functions, classes and resources, nested like the blocks.
-pub fn symbols(text: &str) -> Vec<DocumentSymbol> {
-    let parsed = parser::parse(text, FileId(0));
+pub fn symbols(text: &str, analysis: Option<&Checked>) -> Vec<DocumentSymbol> {
+    let parsed = crate::syntax(text, analysis);
     let index = LineIndex::new(text);
     symbols_of(&parsed.prog.stmts, text, &index)
 }
@@ -56,8 +56,8 @@ fn symbols_of(stmts: &[Stmt], text: &str, index: &LineIndex) -> Vec<DocumentSymb
 
 /// Folding ranges: every statement and expression that spans lines (blocks, resource bodies,
 /// multi-line lists, maps, structs, calls and lambdas), runs of comment lines, runs of imports.
-pub fn folding_ranges(text: &str) -> Vec<FoldingRange> {
-    let parsed = parser::parse(text, FileId(0));
+pub fn folding_ranges(text: &str, analysis: Option<&Checked>) -> Vec<FoldingRange> {
+    let parsed = crate::syntax(text, analysis);
     let index = LineIndex::new(text);
     let mut out: Vec<FoldingRange> = Vec::new();
     let mut add = |span: Span, kind: Option<FoldingRangeKind>| {
@@ -87,7 +87,7 @@ pub fn folding_ranges(text: &str) -> Vec<FoldingRange> {
     // Runs of whole-line comments.
     let mut run: Option<(u32, u32)> = None;
     let mut runs = Vec::new();
-    for c in &parsed.comments {
+    for c in parsed.comments.iter() {
         let line = index.position(c.span.start as usize).line;
         let whole_line = text[index.line_start(line)..c.span.start as usize].trim().is_empty();
         match run {

@@ -8,7 +8,6 @@ use mcl_compiler::semantics::hir::{DefKind, RefTarget};
 use mcl_compiler::source::{FileId, Span};
 use mcl_compiler::syntax::ast::{EntryKind, ExprKind, StmtKind};
 use mcl_compiler::syntax::lexer::{self, Token};
-use mcl_compiler::syntax::parser;
 use mcl_compiler::syntax::visit::{self, Node};
 use tower_lsp_server::ls_types::{Range, SemanticToken, SemanticTokenModifier, SemanticTokenType};
 
@@ -55,7 +54,7 @@ type Classified = (Span, u32, u32);
 /// `analysis` must be of exactly this text (it refines names); without it, the syntax decides.
 pub fn tokens(text: &str, analysis: Option<&Checked>, range: Option<Range>) -> Vec<SemanticToken> {
     let lexed = lexer::lex(text, FileId(0));
-    let mut names = names_from_syntax(text);
+    let mut names = names_from_syntax(text, analysis);
     if let Some(c) = analysis {
         names.extend(names_from_analysis(c));
     }
@@ -127,8 +126,8 @@ pub fn tokens(text: &str, analysis: Option<&Checked>, range: Option<Range>) -> V
 
 /// Names the syntax tree classifies: resource kinds and edge kinds (types), fields, meta
 /// parameters and struct fields (properties), called names (functions).
-fn names_from_syntax(text: &str) -> Vec<Classified> {
-    let parsed = parser::parse(text, FileId(0));
+fn names_from_syntax(text: &str, analysis: Option<&Checked>) -> Vec<Classified> {
+    let parsed = crate::syntax(text, analysis);
     let mut out = Vec::new();
     visit::walk(&parsed.prog, &mut |node| match node {
         Node::Stmt(stmt) => match &stmt.kind {

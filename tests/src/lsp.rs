@@ -65,9 +65,7 @@ impl Client {
 
     /// Sends a request and waits for its result (other messages are skipped).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let id = self.request_async(method, params);
         self.response(id)["result"].clone()
     }
 

@@ -191,7 +191,7 @@ impl<'h> Checker<'h> {
         match self.resolved(t) {
             Type::Var(w) => v == *w,
             Type::List(e) => self.occurs(v, e),
-            Type::Map(k, val) => self.occurs(v, &k) || self.occurs(v, &val),
+            Type::Map(k, val) => self.occurs(v, k) || self.occurs(v, val),
             Type::Struct(fields) => fields.iter().any(|(_, t)| self.occurs(v, t)),
             Type::Func(f) => f.params.iter().any(|(_, t)| self.occurs(v, t)) || self.occurs(v, &f.ret),
             _ => false,
