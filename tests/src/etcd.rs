@@ -297,6 +297,9 @@ pub struct Agent {
     /// Its directory (output files, `state/`).
     pub dir: tempfile::TempDir,
     child: Child,
+    /// Its arguments and environment, for [`restart`](Agent::restart).
+    args: Vec<std::ffi::OsString>,
+    env: Vec<(String, String)>,
 }
 
 impl Agent {
@@ -317,8 +320,57 @@ impl Agent {
         cmd.args(["agent", "--etcd", endpoints, "--hostname", host, "--state-dir"]).arg(dir.path().join("state")).args(extra);
         cmd.env_remove("MCL_ETCD_ENDPOINTS").env_remove("MCL_ETCD_PASSWORD").envs(env.iter().copied());
         cmd.stdin(Stdio::null()).stdout(std::fs::File::create(dir.path().join("stdout")).expect("stdout file")).stderr(std::fs::File::create(dir.path().join("stderr")).expect("stderr file"));
+        let args = cmd.get_args().map(|a| a.to_os_string()).collect();
         let child = cmd.spawn().expect("start mclc agent");
-        Agent { host: host.to_string(), dir, child }
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Agent { host: host.to_string(), dir, child, args, env }
+    }
+
+    /// Kills the agent with SIGKILL (by pid) and reaps it: it gets no chance to clean up.
+    pub fn kill(&mut self) {
+        let _ = Command::new("kill").arg("-KILL").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the agent again (after [`kill`](Agent::kill) or [`terminate`](Agent::terminate))
+    /// with the same arguments, host name and state directory; its output is appended to the
+    /// same files.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the agent can't be started.
+    pub fn restart(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.kill();
+        }
+        let append = |name: &str| std::fs::OpenOptions::new().create(true).append(true).open(self.dir.path().join(name)).expect("output file");
+        let mut cmd = Command::new(crate::mclc());
+        cmd.args(&self.args).env_remove("MCL_ETCD_ENDPOINTS").env_remove("MCL_ETCD_PASSWORD");
+        cmd.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        cmd.stdin(Stdio::null()).stdout(append("stdout")).stderr(append("stderr"));
+        self.child = cmd.spawn().expect("restart mclc agent");
+    }
+
+    /// True while the process runs.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Its resident set size in KiB (`VmRSS` of `/proc/<pid>/status`), while it runs.
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+
+    /// How many file descriptors it has open (entries of `/proc/<pid>/fd`), while it runs.
+    pub fn open_fds(&self) -> Option<usize> {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).ok().map(|d| d.count())
+    }
+
+    /// How many threads it runs (`Threads` of `/proc/<pid>/status`), while it runs.
+    pub fn threads(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status.lines().find_map(|l| l.strip_prefix("Threads:")).and_then(|v| v.trim().parse().ok())
     }
 
     /// The process id.
@@ -400,5 +452,40 @@ pub fn wait_state(endpoints: &str, host: &str, deploy: u64, state: &str) -> serd
         last.as_ref().is_some_and(|s| s["deploy"] == deploy && s["state"] == state)
     });
     assert!(ok.is_some(), "{host} never reached deploy {deploy} {state}; last status {last:?}");
+    last.unwrap_or(serde_json::Value::Null)
+}
+
+/// The index of the member that is the cluster's leader now (asked with `etcdctl endpoint
+/// status`), if one is.
+pub fn leader(cluster: &Cluster) -> Option<usize> {
+    let out = cluster.etcdctl().args(["endpoint", "status", "-w", "json"]).output().ok()?;
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let entry = doc.as_array()?.iter().find(|e| e["Status"]["leader"].as_u64().is_some_and(|l| l != 0 && Some(l) == e["Status"]["header"]["member_id"].as_u64()))?;
+    let url = entry["Endpoint"].as_str()?;
+    cluster.members.iter().position(|m| m.url == url)
+}
+
+/// The id `mclc deploy` printed (`deployed 7: …`).
+pub fn deployed_id(out: &crate::Output) -> Option<u64> {
+    out.stdout.lines().find_map(|l| l.strip_prefix("deployed ")).and_then(|r| r.split(':').next()).and_then(|n| n.parse().ok())
+}
+
+/// Like [`wait_state`], with a deadline of `timeout`.
+///
+/// # Panics
+///
+/// Panics with the last status seen when `host` never reports `state` for `deploy`.
+pub fn wait_state_for(endpoints: &str, host: &str, deploy: u64, state: &str, timeout: Duration) -> serde_json::Value {
+    let mut last = None;
+    let ok = crate::run::wait_for(timeout, || {
+        last = host_status(endpoints, host);
+        let hit = last.as_ref().is_some_and(|s| s["deploy"] == deploy && s["state"] == state);
+        if !hit {
+            // `mclc status` is a whole process: don't spin on two cores.
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        hit
+    });
+    assert!(ok.is_some(), "{host} never reached deploy {deploy} {state} in {timeout:?}; last status {last:?}");
     last.unwrap_or(serde_json::Value::Null)
 }

@@ -17,6 +17,8 @@ use crate::error::ResError;
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The `file` kind.
@@ -112,22 +114,95 @@ fn desired(p: &Params<'_>, path: &str) -> Result<Desired, ResError> {
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A temporary name next to `path`.
-fn temp_path(path: &Path) -> PathBuf {
+/// Temporary files this process is writing now (a sweep never removes those).
+static IN_FLIGHT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// Directories this process has swept for stale temporary files.
+static SWEPT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// A temporary name next to `path`: `.<name>.mclc-<pid>-<n>.tmp`, registered as in flight
+/// until [`TempGuard`] is dropped.
+fn temp_path(path: &Path) -> TempGuard {
     let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let base = path.file_name().map(|b| b.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{base}.mclc-{}-{n}.tmp", std::process::id()))
+    let tmp = path.with_file_name(format!(".{base}.mclc-{}-{n}.tmp", std::process::id()));
+    IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner()).insert(tmp.clone());
+    TempGuard(tmp)
+}
+
+/// A temporary path in use; no longer in flight when dropped.
+struct TempGuard(PathBuf);
+
+impl std::ops::Deref for TempGuard {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempGuard {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
+    }
+}
+
+/// The process id in a temporary file name of ours (`.<name>.mclc-<pid>-<n>.tmp`).
+fn temp_owner(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (base, tail) = inner.rsplit_once(".mclc-")?;
+    let (pid, n) = tail.split_once('-')?;
+    (!base.is_empty() && n.parse::<u64>().is_ok()).then_some(())?;
+    pid.parse().ok()
+}
+
+fn pid_alive(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else { return false };
+    // Signal 0 checks for existence only.
+    pid > 0 && (unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
+
+/// Once per process and directory: removes temporary files of our pattern that a killed
+/// writer left behind (their process is gone, or it is this process — restarted with the same
+/// pid, as in a container — and no write of ours uses them).
+fn sweep_stale_temps(dir: &Path) {
+    if !SWEPT.lock().unwrap_or_else(|p| p.into_inner()).insert(dir.to_path_buf()) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let me = std::process::id();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(temp_owner) else { continue };
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = e.path();
+        let stale = if pid == me { !IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner()).contains(&path) } else { !pid_alive(pid) };
+        if stale {
+            match std::fs::remove_file(&path) {
+                Ok(()) => tracing::info!("removed {}, left by an interrupted write", path.display()),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => tracing::warn!("cannot remove the stale temporary file {}: {err}", path.display()),
+            }
+        }
+    }
 }
 
 /// Writes `content` to `path` atomically with `mode` and ownership `ids`.
 fn write_atomic(path: &Path, content: &[u8], mode: u32, ids: (Option<u32>, Option<u32>)) -> Result<(), ResError> {
     let tmp = temp_path(path);
     let result = (|| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp).map_err(|e| ResError::io("create", &tmp, &e))?;
-        f.write_all(content).map_err(|e| ResError::io("write", &tmp, &e))?;
-        f.set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| ResError::io("set the mode of", &tmp, &e))?;
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp).map_err(|e| ResError::io("create", &*tmp, &e))?;
+        f.write_all(content).map_err(|e| ResError::io("write", &*tmp, &e))?;
+        f.set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| ResError::io("set the mode of", &*tmp, &e))?;
         if ids.0.is_some() || ids.1.is_some() {
-            std::os::unix::fs::fchown(&f, ids.0, ids.1).map_err(|e| ResError::io("change the owner of", &tmp, &e))?;
+            std::os::unix::fs::fchown(&f, ids.0, ids.1).map_err(|e| ResError::io("change the owner of", &*tmp, &e))?;
         }
         drop(f);
         std::fs::rename(&tmp, path).map_err(|e| ResError::io("rename a temporary file onto", path, &e))
@@ -189,6 +264,9 @@ impl Kind for File {
         let group = p.str("group")?.filter(|s| !s.is_empty()).map(|g| resolve_id(Path::new("/etc/group"), "group", g)).transpose()?;
         let force = p.bool("force")?;
         let noop = ctx.noop;
+        if !noop && let Some(parent) = path.parent() {
+            sweep_stale_temps(parent);
+        }
         let mut out = Outcome::ok();
         let existing = match std::fs::symlink_metadata(&path) {
             Ok(m) => Some(m),
@@ -218,7 +296,7 @@ impl Kind for File {
                             remove_any(&path, m, true)?;
                         }
                         let tmp = temp_path(&path);
-                        std::os::unix::fs::symlink(target, &tmp).map_err(|e| ResError::io("create symlink", &tmp, &e))?;
+                        std::os::unix::fs::symlink(target, &tmp).map_err(|e| ResError::io("create symlink", &*tmp, &e))?;
                         std::fs::rename(&tmp, &path).map_err(|e| {
                             let _ = std::fs::remove_file(&tmp);
                             ResError::io("rename a symlink onto", &path, &e)
@@ -374,5 +452,32 @@ mod tests {
         assert_eq!(parse_mode("755").ok(), Some(0o755));
         assert!(parse_mode("rwx").is_err());
         assert!(parse_mode("99999").is_err());
+    }
+
+    #[test]
+    fn stale_temporary_files_are_swept_once_per_directory() {
+        assert_eq!(temp_owner(".motd.mclc-123-4.tmp"), Some(123));
+        assert_eq!(temp_owner(".a.mclc-b.mclc-7-0.tmp"), Some(7));
+        assert_eq!(temp_owner("motd.mclc-123-4.tmp"), None);
+        assert_eq!(temp_owner(".motd.mclc-x-4.tmp"), None);
+        assert_eq!(temp_owner("..mclc-1-2.tmp"), None);
+        let dir = tempfile::tempdir().expect("tmp");
+        // A dead writer's file (pid numbers are below 2^22 on Linux), one of a live process
+        // (pid 1), one of ours that no write uses, one of ours in flight, and a bystander.
+        let dead = dir.path().join(".f.mclc-4194304-1.tmp");
+        let live = dir.path().join(".f.mclc-1-1.tmp");
+        let ours = dir.path().join(format!(".f.mclc-{}-999999999.tmp", std::process::id()));
+        let busy = temp_path(&dir.path().join("g"));
+        let other = dir.path().join(".f.tmp");
+        for p in [&dead, &live, &ours, &busy.0, &other] {
+            std::fs::write(p, "x").expect("write");
+        }
+        sweep_stale_temps(dir.path());
+        assert!(!dead.exists() && !ours.exists());
+        assert!(live.exists() && busy.exists() && other.exists());
+        // Swept once: a later stale file stays until the next process.
+        std::fs::write(&dead, "x").expect("write");
+        sweep_stale_temps(dir.path());
+        assert!(dead.exists());
     }
 }
