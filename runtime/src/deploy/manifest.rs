@@ -1,7 +1,8 @@
 //! The deploy manifest (`P/deploys/<id>`): which files make up a deploy, their sha256, the entry
 //! file, and where the deploy came from. Agents trust nothing in it: [`Manifest::validate`]
 //! rejects absolute paths, `..`, duplicate paths and malformed hashes before anything is
-//! fetched.
+//! fetched, and [`Manifest::validate`] also enforces the size [limits](MAX_FILES) so that a
+//! manifest can't make an agent fill its memory or disk.
 
 use super::error::DeployError;
 use serde::{Deserialize, Serialize};
@@ -10,6 +11,22 @@ use std::path::{Component, Path};
 
 /// The manifest format version this code writes and reads.
 pub const FORMAT: u32 = 1;
+
+/// At most this many files in one deploy (agents refuse more before fetching anything).
+pub const MAX_FILES: usize = 10_000;
+/// At most this many bytes in one file of a deploy.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+/// At most this many bytes in all files of a deploy together (an agent holds a deploy's
+/// blobs in memory while it materialises them).
+pub const MAX_TOTAL_SIZE: u64 = 256 * 1024 * 1024;
+/// At most this many bytes in a path inside a deploy.
+pub const MAX_PATH_LEN: usize = 1024;
+/// At most this many bytes in one component of a path (Linux's `NAME_MAX`).
+const MAX_NAME_LEN: usize = 255;
+
+fn mib(n: u64) -> String {
+    format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+}
 
 /// One file of a deploy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,10 +112,13 @@ pub fn is_sha256(s: &str) -> bool {
 }
 
 /// Checks that `path` is a safe relative path inside a deploy: not empty, not absolute, no `..`,
-/// `.`, empty or backslash components.
+/// `.`, empty or backslash components, at most [`MAX_PATH_LEN`] bytes.
 pub fn check_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("an empty path".into());
+    }
+    if path.len() > MAX_PATH_LEN {
+        return Err(format!("`{}…` is longer than {MAX_PATH_LEN} bytes", path.chars().take(40).collect::<String>()));
     }
     if path.starts_with('/') {
         return Err(format!("`{path}` is absolute"));
@@ -111,6 +131,7 @@ pub fn check_path(path: &str) -> Result<(), String> {
             "" => return Err(format!("`{path}` has an empty component")),
             "." => return Err(format!("`{path}` has a `.` component")),
             ".." => return Err(format!("`{path}` leaves the deploy (`..`)")),
+            p if p.len() > MAX_NAME_LEN => return Err(format!("`{path}` has a component longer than {MAX_NAME_LEN} bytes")),
             _ => {}
         }
     }
@@ -138,7 +159,8 @@ impl Manifest {
 
     /// Rejects a manifest an agent must not apply: wrong format or id, unsafe paths, duplicate
     /// paths, malformed hashes, an entry that is not among the files, a content hash that does
-    /// not match the files.
+    /// not match the files, more files or bytes than the limits ([`MAX_FILES`],
+    /// [`MAX_FILE_SIZE`], [`MAX_TOTAL_SIZE`], [`MAX_PATH_LEN`]).
     pub fn validate(&self, id: u64) -> Result<(), DeployError> {
         let bad = |reason: String| DeployError::BadManifest { id, reason };
         if self.format != FORMAT {
@@ -146,6 +168,19 @@ impl Manifest {
         }
         if self.id != id {
             return Err(bad(format!("it claims id {} but is stored as deploy {id}", self.id)));
+        }
+        if self.files.len() > MAX_FILES {
+            return Err(bad(format!("it has {} files, more than the {MAX_FILES} an agent accepts", self.files.len())));
+        }
+        let mut total = 0u64;
+        for f in &self.files {
+            if f.size > MAX_FILE_SIZE {
+                return Err(bad(format!("file `{}` has {}, more than the {} an agent accepts for one file", f.path, mib(f.size), mib(MAX_FILE_SIZE))));
+            }
+            total = total.saturating_add(f.size);
+        }
+        if total > MAX_TOTAL_SIZE {
+            return Err(bad(format!("its files have {} together, more than the {} an agent accepts", mib(total), mib(MAX_TOTAL_SIZE))));
         }
         let mut seen = std::collections::HashSet::new();
         for f in &self.files {
@@ -242,6 +277,41 @@ mod tests {
         let mut m = manifest(&["main.mcl"]);
         m.files[0].size = 2;
         assert!(m.validate(3).is_err(), "content hash must cover sizes");
+    }
+
+    /// A manifest with `files` as given (content hash recomputed, so only the limits reject it).
+    fn with_files(files: Vec<FileEntry>) -> Manifest {
+        let mut m = manifest(&["main.mcl"]);
+        m.files = files;
+        m.content = content_hash(&m.entry, false, &m.files);
+        m
+    }
+
+    fn entry(path: &str, size: u64) -> FileEntry {
+        FileEntry { path: path.to_string(), sha256: sha256_hex(path.as_bytes()), size, executable: false }
+    }
+
+    #[test]
+    fn limits() {
+        // Too many files.
+        let many: Vec<FileEntry> = std::iter::once(entry("main.mcl", 1)).chain((0..MAX_FILES).map(|i| entry(&format!("files/{i:05}"), 1))).collect();
+        let err = with_files(many).validate(3).expect_err("too many files").to_string();
+        assert!(err.contains("10001 files"), "{err}");
+        // One file too big; together too big; at the limits it is fine.
+        let err = with_files(vec![entry("main.mcl", 1), entry("files/big", MAX_FILE_SIZE + 1)]).validate(3).expect_err("too big").to_string();
+        assert!(err.contains("files/big") && err.contains("64.0 MiB"), "{err}");
+        assert!(with_files(vec![entry("main.mcl", 1), entry("files/big", MAX_FILE_SIZE)]).validate(3).is_ok());
+        let parts: Vec<FileEntry> = std::iter::once(entry("main.mcl", 0)).chain((0..5).map(|i| entry(&format!("files/{i}"), MAX_FILE_SIZE))).collect();
+        let err = with_files(parts).validate(3).expect_err("too much").to_string();
+        assert!(err.contains("320.0 MiB together"), "{err}");
+        // Sizes can't wrap around.
+        let err = with_files(vec![entry("main.mcl", 1), entry("a", u64::MAX)]).validate(3).expect_err("huge").to_string();
+        assert!(err.contains("file `a`"), "{err}");
+        // Long paths and names.
+        let long = format!("files/{}", "d/".repeat(MAX_PATH_LEN / 2));
+        assert!(check_path(&long).expect_err("long path").contains("longer than 1024 bytes"));
+        assert!(check_path(&format!("files/{}", "n".repeat(256))).expect_err("long name").contains("255"));
+        assert!(check_path(&format!("files/{}", "n".repeat(255))).is_ok());
     }
 
     #[test]

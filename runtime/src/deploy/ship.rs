@@ -81,6 +81,11 @@ pub fn prepare(opts: &DeployOptions) -> Result<Prepared, DeployError> {
         source: bundle.source.display().to_string(),
         git,
     };
+    // Refuse here what every agent would refuse (paths, limits), before anything is stored.
+    manifest.validate(0).map_err(|e| match e {
+        DeployError::BadManifest { reason, .. } => DeployError::Bundle { path: bundle.root.clone(), message: format!("agents would reject this deploy: {reason}") },
+        e => e,
+    })?;
     Ok(Prepared { bundle, manifest, warnings })
 }
 

@@ -376,8 +376,17 @@ impl Store {
                 };
                 let meta_kv = first_kv(rs.get(2 * i)).ok_or_else(|| bad(format!("its content {sha} is not stored (incomplete upload, or pruned)")))?;
                 let meta: BlobMeta = Store::parse(&meta_kv)?;
+                // The record must agree with the manifest's size before any more is read, so
+                // a bogus record can't make the agent read without bound.
+                let chunks = usize::try_from(size.div_ceil(CHUNK_SIZE as u64)).unwrap_or(usize::MAX).max(1);
+                if meta.size != *size || meta.chunks != chunks {
+                    return Err(bad(format!("its stored record says {} bytes in {} chunks, the manifest says {size} bytes", meta.size, meta.chunks)));
+                }
                 let mut bytes = first_kv(rs.get(2 * i + 1)).map(|kv| kv.value().to_vec()).ok_or_else(|| bad(format!("chunk 0 of {sha} is missing")))?;
-                for n in 1..meta.chunks {
+                for n in 1..chunks {
+                    if bytes.len() as u64 > *size {
+                        break;
+                    }
                     let kvs = self.get(self.keys.chunk(sha, n), None, &op).await?;
                     let kv = kvs.first().ok_or_else(|| bad(format!("chunk {n} of {sha} is missing")))?;
                     bytes.extend_from_slice(kv.value());
