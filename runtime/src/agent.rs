@@ -45,7 +45,8 @@ pub struct AgentOptions {
     pub etcd: EtcdConfig,
     /// The name to register and report under; what `sys.hostname()` returns.
     pub hostname: String,
-    /// Where deploys are materialised (created with mode 0700).
+    /// Where deploys are materialised: created with mode 0700; the agent refuses to start when
+    /// another user could change it ([`crate::deploy::local::private_dir`]).
     pub state_dir: PathBuf,
     /// The lease's time to live in seconds: how soon a dead agent disappears from `P/hosts/`.
     pub lease_ttl: i64,
@@ -157,11 +158,9 @@ pub fn run_agent(opts: AgentOptions) -> Result<(), DeployError> {
 }
 
 async fn agent_main(opts: AgentOptions) -> Result<(), DeployError> {
+    // Whoever can change the state directory can run code as the agent: it must be private.
+    crate::deploy::local::private_dir(&opts.state_dir)?;
     std::fs::create_dir_all(opts.state_dir.join("deploys")).map_err(|e| DeployError::io("create", &opts.state_dir, &e))?;
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&opts.state_dir, std::fs::Permissions::from_mode(0o700));
-    }
     let store = Store::connect(&opts.etcd).await?;
     let lease = register(&store, &opts).await?;
     log(&opts.hostname, format!("registered at {} under {}", store.endpoints(), store.keys().host(&opts.hostname)));
@@ -504,7 +503,8 @@ impl Agent {
         let _ = std::fs::create_dir_all(&cache);
         for (sha, bytes) in &fetched {
             let tmp = cache.join(format!("{sha}.tmp"));
-            if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::remove_file(&tmp);
+            if crate::deploy::local::write_new(&tmp, bytes, 0o600).is_ok() {
                 let _ = std::fs::rename(&tmp, cache.join(sha));
             }
         }
@@ -513,6 +513,10 @@ impl Agent {
         let _ = std::fs::remove_dir_all(&partial);
         let _ = std::fs::remove_file(complete_marker(&dir));
         let _ = std::fs::remove_dir_all(&dir);
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            std::fs::DirBuilder::new().mode(0o700).create(&partial).map_err(|e| DeployError::io("create", &partial, &e))?;
+        }
         for f in &manifest.files {
             let bytes = cached.get(&f.sha256).ok_or_else(|| DeployError::BadBlob { id, path: f.path.clone(), reason: "not fetched".into() })?;
             // Paths were validated: relative, no `..`, so the join stays inside.
@@ -520,11 +524,9 @@ impl Agent {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| DeployError::io("create", parent, &e))?;
             }
-            std::fs::write(&path, bytes).map_err(|e| DeployError::io("write", &path, &e))?;
-            if f.executable {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
-            }
+            // A new file (never through a link), 0644 or 0755 whatever the umask: a file
+            // resource copying a `source` directory copies these modes.
+            crate::deploy::local::write_new(&path, bytes, if f.executable { 0o755 } else { 0o644 })?;
         }
         std::fs::rename(&partial, &dir).map_err(|e| DeployError::io("rename", &partial, &e))?;
         // The marker sits beside the directory, so no deploy file can collide with it.

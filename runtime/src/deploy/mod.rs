@@ -9,10 +9,13 @@
 //!   transaction.
 //! * [`ship`] — prepare and publish a deploy; [`wait`] — follow the hosts until they finish it;
 //!   [`prune`] — delete old deploys and unreferenced files.
+//! * [`local`] — the agent's private state directory, and files created without following
+//!   symbolic links.
 
 pub mod bundle;
 pub mod error;
 pub mod git;
+pub mod local;
 pub mod manifest;
 pub mod prune;
 pub mod schema;
