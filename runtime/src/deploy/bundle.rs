@@ -37,6 +37,20 @@ fn relative(root: &Path, file: &Path) -> Result<String, DeployError> {
     Ok(parts.join("/"))
 }
 
+/// Refuses `path` (a symbolic link, or a module's `files:` directory) when it leads outside the
+/// deploy root: following it would ship files from elsewhere on this machine (a key in
+/// `~/.ssh`, all of `/etc`) to every host.
+fn inside_root(root: &Path, path: &Path) -> Result<(), DeployError> {
+    let real = canonical(path)?;
+    if real.starts_with(root) {
+        return Ok(());
+    }
+    Err(DeployError::Bundle {
+        path: path.to_path_buf(),
+        message: format!("it leads to {}, outside the deploy root {} (symbolic links and `files:` directories must stay inside it; copy the file in instead)", real.display(), root.display()),
+    })
+}
+
 /// Adds `file` (canonical) to `files`.
 fn add(root: &Path, file: &Path, files: &mut BTreeMap<String, (FileEntry, Vec<u8>)>) -> Result<(), DeployError> {
     let rel = relative(root, file)?;
@@ -53,7 +67,8 @@ fn add(root: &Path, file: &Path, files: &mut BTreeMap<String, (FileEntry, Vec<u8
     Ok(())
 }
 
-/// Adds every regular file below `dir` (following symbolic links, skipping `.git`).
+/// Adds every regular file below `dir` (following symbolic links that stay inside the root,
+/// refusing others; skipping `.git`).
 fn add_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, (FileEntry, Vec<u8>)>, depth: usize) -> Result<(), DeployError> {
     if depth > 32 {
         return Err(DeployError::Bundle { path: dir.to_path_buf(), message: "directories nest more than 32 deep (a symbolic link loop?)".into() });
@@ -64,6 +79,9 @@ fn add_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, (FileEntry, Ve
     for p in paths {
         if p.file_name().is_some_and(|n| n == ".git") {
             continue;
+        }
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+            inside_root(root, &p)?;
         }
         let meta = std::fs::metadata(&p).map_err(|e| DeployError::io("read", &p, &e))?;
         if meta.is_dir() {
@@ -120,6 +138,7 @@ pub fn bundle(path: &Path) -> Result<Bundle, DeployError> {
         }
         let fdir = files_dir(&dir);
         if fdir.is_dir() {
+            inside_root(&root, &fdir)?;
             add_tree(&root, &fdir, &mut files, 0)?;
         }
     }
