@@ -88,7 +88,11 @@ impl EtcdArgs {
             }
             None => None,
         };
-        Ok(EtcdConfig { endpoints, prefix: self.prefix.clone(), ca: self.etcd_ca.clone(), cert: self.etcd_cert.clone(), key: self.etcd_key.clone(), user })
+        let cfg = EtcdConfig { endpoints, prefix: self.prefix.clone(), ca: self.etcd_ca.clone(), cert: self.etcd_cert.clone(), key: self.etcd_key.clone(), user };
+        if let Some(w) = cfg.plaintext_warning() {
+            eprintln!("warning: {w}");
+        }
+        Ok(cfg)
     }
 }
 

@@ -28,8 +28,8 @@ pub enum Allocation {
     BlobsMissing,
 }
 
-/// Where etcd is and how to log in.
-#[derive(Clone, Debug, Default)]
+/// Where etcd is and how to log in. (Its `Debug` output never shows the password.)
+#[derive(Clone, Default)]
 pub struct EtcdConfig {
     /// Client URLs (`http://127.0.0.1:2379`, `https://…`).
     pub endpoints: Vec<String>,
@@ -50,6 +50,45 @@ impl EtcdConfig {
     pub fn from_list(list: &str) -> EtcdConfig {
         EtcdConfig { endpoints: split_endpoints(list), prefix: "/mcl".into(), ..EtcdConfig::default() }
     }
+}
+
+impl std::fmt::Debug for EtcdConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EtcdConfig")
+            .field("endpoints", &self.endpoints)
+            .field("prefix", &self.prefix)
+            .field("ca", &self.ca)
+            .field("cert", &self.cert)
+            .field("key", &self.key)
+            .field("user", &self.user.as_ref().map(|(u, _)| (u, "<redacted>")))
+            .finish()
+    }
+}
+
+impl EtcdConfig {
+    /// A warning for endpoints reached over the network without TLS (`http://` to a host
+    /// that is not loopback), or `None`.
+    pub fn plaintext_warning(&self) -> Option<String> {
+        let remote: Vec<&str> = self.endpoints.iter().filter(|e| !e.starts_with("https://") && !e.starts_with("unix") && !is_loopback(&authority(e))).map(String::as_str).collect();
+        if remote.is_empty() {
+            return None;
+        }
+        let mut w = format!(
+            "etcd at {} is reached without TLS: anyone on the network path can read the deploys (and any secret in them), and anyone who can write to the prefix runs code on every agent",
+            remote.join(", ")
+        );
+        if self.user.is_some() {
+            w.push_str("; the password of --etcd-user crosses the network in clear text");
+        }
+        w.push_str(" — use https:// endpoints with --etcd-ca, --etcd-cert and --etcd-key (docs/security.md)");
+        Some(w)
+    }
+}
+
+/// True when the host of `authority` (`host:port`) is a loopback address or `localhost`.
+fn is_loopback(authority: &str) -> bool {
+    let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h).trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Splits a comma- or space-separated endpoint list.
@@ -491,5 +530,20 @@ mod tests {
         assert_eq!(authority("https://etcd.example"), "etcd.example:2379");
         assert_eq!(authority("127.0.0.1:4001/"), "127.0.0.1:4001");
         assert_eq!(split_endpoints("http://a:1, http://b:2"), vec!["http://a:1", "http://b:2"]);
+    }
+
+    #[test]
+    fn plaintext_and_secrets() {
+        let cfg = |list: &str| EtcdConfig::from_list(list);
+        for local in ["http://127.0.0.1:2379", "http://localhost:2379", "http://[::1]:2379", "127.0.0.5:2379", "https://10.0.0.1:2379", "unix:///run/etcd.sock"] {
+            assert_eq!(cfg(local).plaintext_warning(), None, "{local}");
+        }
+        let w = cfg("http://127.0.0.1:2379,http://10.0.0.1:2379").plaintext_warning().expect("a warning");
+        assert!(w.contains("etcd at http://10.0.0.1:2379 is reached without TLS") && !w.contains("127.0.0.1") && !w.contains("password"), "{w}");
+        let mut with_user = cfg("http://etcd.example:2379");
+        with_user.user = Some(("alice".into(), "s3cret".into()));
+        assert!(with_user.plaintext_warning().is_some_and(|w| w.contains("password of --etcd-user crosses the network")));
+        let shown = format!("{with_user:?}");
+        assert!(shown.contains("alice") && !shown.contains("s3cret"), "{shown}");
     }
 }
