@@ -44,6 +44,11 @@ pub fn run(args: AgentArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The deploys' commands (exec, guards, watchcmd, pkg, svc…) inherit the agent's
+    // environment: they must not inherit its etcd password, which is root on every host.
+    // SAFETY: no other thread runs yet (the async runtime and the deploys' threads start in
+    // run_agent below), so nothing reads the environment concurrently.
+    unsafe { std::env::remove_var("MCL_ETCD_PASSWORD") };
     if let Some(h) = &args.hostname
         && (h.is_empty() || h.contains('/') || h.chars().any(char::is_whitespace))
     {
