@@ -381,7 +381,7 @@ impl Kind for File {
         {
             out.changes.push(format!("mode {m:04o}"));
             if !noop {
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(m)).map_err(|e| ResError::io("set the mode of", &path, &e))?;
+                set_mode_nofollow(&path, m)?;
             }
         }
         let uid = owner.filter(|u| *u != now.uid());
@@ -431,6 +431,22 @@ impl Kind for File {
     }
 }
 
+/// Sets the mode of `path` itself, never of what a symbolic link there points to (a user who
+/// can write the directory could plant one to get, say, `/etc/shadow` made readable): opened
+/// with `O_NOFOLLOW` and changed through the descriptor, so a link swapped in after the check
+/// is refused too. A file this process can't open is changed by path, as before.
+fn set_mode_nofollow(path: &Path, mode: u32) -> Result<(), ResError> {
+    let opened = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY).open(path);
+    let result = match opened {
+        Ok(f) => f.set_permissions(std::fs::Permissions::from_mode(mode)),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(ResError::Other(format!("{} is a symbolic link: not changing the mode of what it points to", path.display())));
+        }
+        Err(_) => std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)),
+    };
+    result.map_err(|e| ResError::io("set the mode of", path, &e))
+}
+
 /// The process's umask (read without changing it, from /proc; 022 when unknown).
 fn current_umask() -> u32 {
     static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
@@ -452,6 +468,25 @@ mod tests {
         assert_eq!(parse_mode("755").ok(), Some(0o755));
         assert!(parse_mode("rwx").is_err());
         assert!(parse_mode("99999").is_err());
+    }
+
+    #[test]
+    fn modes_are_never_set_through_a_symlink() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let target = dir.path().join("shadow");
+        std::fs::write(&target, "secret").expect("write");
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        let err = set_mode_nofollow(&link, 0o644).expect_err("a link").to_string();
+        assert!(err.contains("is a symbolic link"), "{err}");
+        assert_eq!(std::fs::metadata(&target).expect("meta").mode() & 0o7777, 0o600);
+        set_mode_nofollow(&target, 0o640).expect("a file");
+        assert_eq!(std::fs::metadata(&target).expect("meta").mode() & 0o7777, 0o640);
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).expect("mkdir");
+        set_mode_nofollow(&sub, 0o750).expect("a directory");
+        assert_eq!(std::fs::metadata(&sub).expect("meta").mode() & 0o7777, 0o750);
     }
 
     #[test]
