@@ -197,6 +197,8 @@ pub mod codes {
     pub const PARSE_BAD_TYPE: &str = "E0208";
     /// An unknown resource entry head such as `Foo:bar =>`.
     pub const PARSE_BAD_ENTRY: &str = "E0209";
+    /// Expressions, blocks or types nested deeper than the parser's limit.
+    pub const PARSE_TOO_DEEP: &str = "E0210";
     /// A bad escape sequence in a string.
     pub const INTERPOLATE_ESCAPE: &str = "E0301";
     /// A malformed `${…}` reference.

@@ -79,7 +79,17 @@ pub fn parse(text: &str, file: FileId) -> ParsedFile {
         }
         tokens.extend(trailing);
     }
-    let ctx = ParseCtx { src: text, file, tokens: &tokens, next_id: Cell::new(0), diagnostics: RefCell::new(Vec::new()) };
+    let ctx = ParseCtx {
+        src: text,
+        file,
+        tokens: &tokens,
+        next_id: Cell::new(0),
+        diagnostics: RefCell::new(Vec::new()),
+        expr_depths: RefCell::new(Vec::new()),
+        blocks: RefCell::new(Vec::new()),
+        types: RefCell::new(Vec::new()),
+        too_deep: Cell::new(false),
+    };
     let stream = tokens.iter().map(|&(t, s)| Ok::<_, Never>((s.start, t, s.end)));
     let result = grammar::mcl::ProgParser::new().parse(&ctx, stream);
     let stmts = match result {
@@ -166,6 +176,39 @@ pub struct ParseCtx<'a> {
     tokens: &'a [(Token, Span)],
     next_id: Cell<u32>,
     diagnostics: RefCell<Vec<Diagnostic>>,
+    /// The nesting depth of each expression, by id (see [`MAX_NESTING`]).
+    expr_depths: RefCell<Vec<u32>>,
+    /// Blocks reduced so far and not yet inside a reduced block: (start, depth).
+    blocks: RefCell<Vec<(u32, u32)>>,
+    /// The same for types.
+    types: RefCell<Vec<(u32, u32)>>,
+    /// Whether the "nested too deeply" error was reported (once per file).
+    too_deep: Cell<bool>,
+}
+
+/// How deep expressions, statement blocks and types may nest (each counted on its own).
+/// Every later phase (scope, types, evaluation, formatting, even dropping the tree) walks the
+/// tree recursively; the limit keeps that within a thread's stack (2 MiB for spawned threads,
+/// debug builds included), where without it a long `1 + 1 + …` chain or thousands of nested
+/// brackets would overflow it. Deeper parts become error nodes with one diagnostic per file.
+pub const MAX_NESTING: u32 = 256;
+
+/// The greatest `depth` of an expression's direct subexpressions (0 for a leaf).
+fn deepest_child(kind: &ExprKind, depth: &impl Fn(&Expr) -> u32) -> u32 {
+    let items = |d: &Delimited<Box<Expr>>| d.items.iter().map(|e| depth(e)).max().unwrap_or(0);
+    match kind {
+        ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Var(_) | ExprKind::Error => 0,
+        ExprKind::List(args) | ExprKind::Call { args, .. } | ExprKind::CallVar { args, .. } => items(args),
+        ExprKind::Map(entries) => entries.items.iter().map(|kv| depth(&kv.key).max(depth(&kv.value))).max().unwrap_or(0),
+        ExprKind::Struct(fields) => fields.items.iter().map(|f| depth(&f.value)).max().unwrap_or(0),
+        ExprKind::CallLambda { func, args } => depth(&func.body).max(items(args)),
+        ExprKind::Lambda(func) => depth(&func.body),
+        ExprKind::If { cond, then_value, else_value, .. } => depth(cond).max(depth(then_value)).max(depth(else_value)),
+        ExprKind::Paren(x) | ExprKind::Not(x) | ExprKind::Field { base: x, .. } => depth(x),
+        ExprKind::Binary { lhs, rhs, .. } | ExprKind::Except { lhs, rhs } => depth(lhs).max(depth(rhs)),
+        ExprKind::Index { base, index } => depth(base).max(depth(index)),
+        ExprKind::FieldOr { base, default, .. } => depth(base).max(depth(default)),
+    }
 }
 
 impl<'a> ParseCtx<'a> {
@@ -184,7 +227,64 @@ impl<'a> ParseCtx<'a> {
     pub(crate) fn expr(&self, kind: ExprKind, l: u32, r: u32) -> Box<Expr> {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
-        Box::new(Expr { id: ExprId(id), span: Span { start: l, end: r }, kind })
+        let span = Span { start: l, end: r };
+        let mut depths = self.expr_depths.borrow_mut();
+        let depth = 1 + deepest_child(&kind, &|c: &Expr| depths.get(c.id.0 as usize).copied().unwrap_or(0));
+        let (kind, depth) = if depth > MAX_NESTING {
+            self.too_deep(span, "expression");
+            (ExprKind::Error, 1)
+        } else {
+            (kind, depth)
+        };
+        if depths.len() <= id as usize {
+            depths.resize(id as usize + 1, 0);
+        }
+        depths[id as usize] = depth;
+        Box::new(Expr { id: ExprId(id), span, kind })
+    }
+
+    /// Reports the nesting limit (once per file).
+    fn too_deep(&self, span: Span, what: &str) {
+        if !self.too_deep.replace(true) {
+            self.push(
+                self.error(codes::PARSE_TOO_DEEP, span, format!("this {what} is nested too deeply (more than {MAX_NESTING} levels)"))
+                    .with_help("split it up, for example into several variables"),
+            );
+        }
+    }
+
+    /// The depth of a block or type starting at `l`: nodes of that sort reduced before it at or
+    /// after `l` are inside it (the parser reduces inner nodes first), one level down.
+    fn nest(stack: &RefCell<Vec<(u32, u32)>>, l: u32) -> u32 {
+        let mut stack = stack.borrow_mut();
+        let mut inner = 0;
+        while let Some(&(start, depth)) = stack.last()
+            && start >= l
+        {
+            inner = inner.max(depth);
+            stack.pop();
+        }
+        stack.push((l, inner + 1));
+        inner + 1
+    }
+
+    pub(crate) fn block(&self, stmts: Vec<Stmt>, l: u32, r: u32) -> Block {
+        let span = Span { start: l, end: r };
+        if Self::nest(&self.blocks, l) > MAX_NESTING {
+            self.too_deep(span, "block");
+            self.blocks.borrow_mut().last_mut().expect("just pushed").1 = 1;
+            return Block { stmts: vec![Stmt { kind: StmtKind::Error, span }], span };
+        }
+        Block { stmts, span }
+    }
+
+    pub(crate) fn nested_type(&self, t: Box<TypeExpr>) -> Box<TypeExpr> {
+        if Self::nest(&self.types, t.span.start) > MAX_NESTING {
+            self.too_deep(t.span, "type");
+            self.types.borrow_mut().last_mut().expect("just pushed").1 = 1;
+            return Box::new(TypeExpr { kind: TypeKind::Str, span: t.span });
+        }
+        t
     }
 
     pub(crate) fn name(&self, l: u32, r: u32) -> Name {
