@@ -68,7 +68,7 @@ fn every_stored_type_parses_and_round_trips() {
         if let Some(call) = f.call_sig {
             check(format!("{name} call_sig"), call);
         }
-        assert!(matches!(functions::signature(f), Type::Func(_)), "{name}");
+        assert!(matches!(*functions::signature(f), Type::Func(_)), "{name}");
         assert_eq!(functions::forms(f).len(), f.forms.len());
         assert!(f.forms.is_empty() || f.forms_note.is_none() || f.min_args != f.max_args.unwrap_or(0), "{name}");
     }

@@ -11,6 +11,7 @@
 //! them, since no call can name them.
 
 use crate::types::{self, FuncType, Type};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -121,6 +122,13 @@ const F: FunctionDef = FunctionDef {
 use FunctionKind::*;
 
 include!("data/functions_table.rs");
+
+/// Shows the [qualified name](FunctionDef::qualified_name) (`fmt.printf`, `len`, `+`).
+impl std::fmt::Display for FunctionDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.module.is_empty() { f.write_str(self.name) } else { write!(f, "{}.{}", self.module, self.name) }
+    }
+}
 
 impl FunctionDef {
     /// `module.name`, or just `name` for a top-level builtin.
@@ -240,18 +248,18 @@ fn parse_def(f: &FunctionDef) -> (Type, Vec<Type>) {
 /// The function's signature ([`FunctionDef::sig`]) as a type, parsed once and cached. Its
 /// variables are the table's (`?1`, `?2`, …): instantiate with fresh ones per call site
 /// ([`Type::instantiate`]).
-pub fn signature(f: &FunctionDef) -> Type {
+pub fn signature(f: &FunctionDef) -> Cow<'static, Type> {
     match f.index() {
-        Some(i) => parsed()[i].0.clone(),
-        None => parse_def(f).0,
+        Some(i) => Cow::Borrowed(&parsed()[i].0),
+        None => Cow::Owned(parse_def(f).0),
     }
 }
 
 /// The function's [`forms`](FunctionDef::forms) as types (empty when only a note applies).
-pub fn forms(f: &FunctionDef) -> Vec<Type> {
+pub fn forms(f: &FunctionDef) -> Cow<'static, [Type]> {
     match f.index() {
-        Some(i) => parsed()[i].1.clone(),
-        None => parse_def(f).1,
+        Some(i) => Cow::Borrowed(&parsed()[i].1),
+        None => Cow::Owned(parse_def(f).1),
     }
 }
 
@@ -267,7 +275,7 @@ pub fn call_signature(f: &FunctionDef, argc: usize) -> Option<Type> {
         return None;
     }
     let sig = signature(f);
-    let Type::Func(func) = &sig else { return None };
+    let Type::Func(func) = sig.as_ref() else { return None };
     if f.variadic {
         let fixed = usize::from(f.min_args).min(func.params.len());
         let mut params: Vec<_> = func.params[..fixed].to_vec();
@@ -289,9 +297,9 @@ pub fn call_signature(f: &FunctionDef, argc: usize) -> Option<Type> {
         return Some(Type::Func(Box::new(FuncType { params, ret: func.ret.clone() })));
     }
     if func.params.len() == argc {
-        return Some(sig);
+        return Some(sig.into_owned());
     }
-    forms(f).into_iter().find(|t| t.as_func().is_some_and(|g| g.params.len() == argc))
+    forms(f).iter().find(|t| t.as_func().is_some_and(|g| g.params.len() == argc)).cloned()
 }
 
 #[cfg(test)]

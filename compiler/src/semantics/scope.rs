@@ -15,7 +15,8 @@ use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, BinOp, ExprKind as A, ImportAlias, Name, StmtKind, StrPart};
 use crate::types;
 use smol_str::{SmolStr, format_smolstr};
-use std::collections::HashMap;
+// foldhash, not SipHash: the keys are our own indices and names, and hashing was ~10% of a check.
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 
@@ -153,7 +154,7 @@ struct Resolver<'l> {
     alias_classes: HashMap<DefIdx, Option<Path>>,
     /// `class base:inner` statements moved into `base`'s body: their original position, and the
     /// moved copies per body scope.
-    moved_spans: std::collections::HashSet<(FileId, u32, SmolStr)>,
+    moved_spans: HashSet<(FileId, u32, SmolStr)>,
     /// Per file: where a missing import goes, and whether that is just after another import.
     import_anchors: HashMap<FileId, (u32, bool)>,
     moved_into: HashMap<ScopeIdx, Vec<ast::Stmt>>,
@@ -168,7 +169,7 @@ struct Resolver<'l> {
     /// Local imports, innermost first: (importing file, the path as written, module file, its path).
     import_sites: Vec<(FileId, Name, FileId, PathBuf)>,
     /// Modules whose own front end (parse, interpolate, init) found errors.
-    broken_modules: std::collections::HashSet<FileId>,
+    broken_modules: HashSet<FileId>,
 }
 
 /// Placeholder for an expression index filled in pass 2.
@@ -1150,7 +1151,7 @@ impl Resolver<'_> {
             adjacency[e.from.0 as usize].push(i);
         }
         for scc in strongly_connected(n, &adjacency, &self.edges) {
-            let members: std::collections::HashSet<usize> = scc.iter().copied().collect();
+            let members: HashSet<usize> = scc.iter().copied().collect();
             let mut sites: Vec<&DepEdge> = self
                 .edges
                 .iter()
@@ -1180,7 +1181,7 @@ impl Resolver<'_> {
             self.diags.push(d);
         }
         // Classes reachable through includes from outside any class.
-        let mut used: std::collections::HashSet<DefIdx> = Default::default();
+        let mut used: HashSet<DefIdx> = Default::default();
         loop {
             let before = used.len();
             for &(inside, class) in &self.includes {

@@ -14,7 +14,9 @@ use crate::semantics::hir::*;
 use crate::source::{FileId, Span};
 use crate::types::{FuncType, Type};
 use smol_str::SmolStr;
-use std::collections::{HashMap, HashSet};
+// foldhash, not SipHash: the keys are our own indices and names, and hashing was ~10% of a check.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::fmt;
 
 /// Diagnostic codes of the unify phase.
 pub mod codes {
@@ -253,7 +255,7 @@ impl<'h> Checker<'h> {
     }
 
     /// Requires `actual` (the type of the thing at `span`) to be `expected`; reports a mismatch.
-    fn expect(&mut self, expected: &Type, actual: &Type, file: FileId, span: Span, context: &str) {
+    fn expect(&mut self, expected: &Type, actual: &Type, file: FileId, span: Span, context: fmt::Arguments<'_>) {
         let origin_expected = self.origin_of(expected);
         let origin_actual = self.origin_of(actual);
         if let Err(reason) = self.unify(expected, actual, (file, span)) {
@@ -305,12 +307,12 @@ impl<'h> Checker<'h> {
 
     /// A copy of `t` with its (table) variables replaced by fresh ones.
     fn instantiate(&mut self, t: &Type) -> Type {
-        let mut map: HashMap<u32, Type> = HashMap::new();
-        for v in t.vars() {
-            let fresh = self.fresh();
-            map.insert(v, fresh);
+        // Signatures have a handful of variables: a linear scan beats hashing.
+        let map: Vec<(u32, Type)> = t.vars().into_iter().map(|v| (v, self.fresh())).collect();
+        if map.is_empty() {
+            return t.clone();
         }
-        t.substitute(&|v| map.get(&v).cloned())
+        t.substitute(&|v| map.iter().find(|(w, _)| *w == v).map(|(_, t)| t.clone()))
     }
 
     /// A type for a resource field: `variant` fields accept anything.
@@ -409,7 +411,7 @@ impl Checker<'_> {
             }
             Stmt::If { cond, then_scope, else_scope } => {
                 let t = self.infer(env, &mut Vec::new(), *cond);
-                self.expect_expr(&Type::Bool, &t, *cond, "the condition of an `if`");
+                self.expect_expr(&Type::Bool, &t, *cond, format_args!("the condition of an `if`"));
                 let then_env = self.new_env(Some(env), *then_scope);
                 self.check_scope(then_env);
                 if let Some(s) = else_scope {
@@ -427,7 +429,7 @@ impl Checker<'_> {
                 } else {
                     (Type::list(value.clone()), Type::Int)
                 };
-                self.expect_expr(&expected, &t, *iter, if *kv { "`forkv` iterates over a map" } else { "`for` iterates over a list" });
+                self.expect_expr(&expected, &t, *iter, format_args!("{}", if *kv { "`forkv` iterates over a map" } else { "`for` iterates over a list" }));
                 let params = self.hir.scope(*body).params.clone();
                 if let [k, v] = params[..] {
                     self.envs[body_env].params.insert(k, key.clone());
@@ -474,7 +476,7 @@ impl Checker<'_> {
             let ty = match (arg_types.get(i), declared) {
                 (Some((arg, t)), Some(d)) => {
                     let name = self.hir.def(p).name.clone();
-                    self.expect_expr(&d, t, *arg, &format!("argument `${name}` of class `{}`", include.name.text));
+                    self.expect_expr(&d, t, *arg, format_args!("argument `${name}` of class `{}`", include.name.text));
                     d
                 }
                 (Some((_, t)), None) => t.clone(),
@@ -508,7 +510,7 @@ impl Checker<'_> {
         };
         let context = if expected == Type::list(Type::Str) { "the name (a list of names unless statically a string)" } else { "the resource name" };
         let errors = self.diags.len();
-        self.expect_expr(&expected, &t, name, context);
+        self.expect_expr(&expected, &t, name, format_args!("{context}"));
         if self.diags.len() > errors && self.zonk(&t) == Type::Str && expected != Type::Str
             && let Some(d) = self.diags.last_mut()
         {
@@ -532,7 +534,7 @@ impl Checker<'_> {
         for entry in &res.entries {
             if let Some(cond) = entry.cond {
                 let t = self.infer(env, &mut Vec::new(), cond);
-                self.expect_expr(&Type::Bool, &t, cond, "the condition before `?:`");
+                self.expect_expr(&Type::Bool, &t, cond, format_args!("the condition before `?:`"));
             }
             match &entry.kind {
                 EntryKind::Field { name, value } => {
@@ -541,7 +543,7 @@ impl Checker<'_> {
                     match kind.field(&name.text) {
                         Some(field) => {
                             let expected = self.field_type(field);
-                            self.expect_expr(&expected, &t, *value, &format!("field `{}` of `{}`", name.text, kind.name));
+                            self.expect_expr(&expected, &t, *value, format_args!("field `{}` of `{}`", name.text, kind.name));
                         }
                         None => {
                             let hint = suggest::did_you_mean(&name.text, kind.fields.iter().map(|f| f.name));
@@ -558,19 +560,19 @@ impl Checker<'_> {
                     let t = self.infer(env, &mut Vec::new(), *value);
                     if let Some(p) = resources::meta_param(&name.text) {
                         let expected = resources::meta_param_type(p);
-                        self.expect_expr(&expected, &t, *value, &format!("`Meta:{}`", p.name));
+                        self.expect_expr(&expected, &t, *value, format_args!("`Meta:{}`", p.name));
                     }
                 }
                 EntryKind::Meta { value } => {
                     let t = self.infer(env, &mut Vec::new(), *value);
-                    self.expect_expr(&resources::meta_struct_type(), &t, *value, "`Meta` (the full meta-param struct)");
+                    self.expect_expr(&resources::meta_struct_type(), &t, *value, format_args!("`Meta` (the full meta-param struct)"));
                 }
                 EntryKind::Edge { target, .. } => self.check_name(env, target.name, false),
             }
         }
     }
 
-    fn expect_expr(&mut self, expected: &Type, actual: &Type, e: ExprIdx, context: &str) {
+    fn expect_expr(&mut self, expected: &Type, actual: &Type, e: ExprIdx, context: fmt::Arguments<'_>) {
         let (file, span) = (self.hir.expr(e).file, self.hir.expr(e).span);
         self.expect(expected, actual, file, span, context);
     }
@@ -598,7 +600,7 @@ impl Checker<'_> {
             ExprKind::Interpolated(parts) => {
                 for &p in parts {
                     let t = self.infer(env, locals, p);
-                    self.expect_expr(&Type::Str, &t, p, "a variable interpolated into a string must be a `str`");
+                    self.expect_expr(&Type::Str, &t, p, format_args!("a variable interpolated into a string must be a `str`"));
                 }
                 Type::Str
             }
@@ -606,7 +608,7 @@ impl Checker<'_> {
                 let elem = self.fresh();
                 for &i in items {
                     let t = self.infer(env, locals, i);
-                    self.expect_expr(&elem, &t, i, "list elements must all have one type");
+                    self.expect_expr(&elem, &t, i, format_args!("list elements must all have one type"));
                 }
                 Type::list(elem)
             }
@@ -614,9 +616,9 @@ impl Checker<'_> {
                 let (k, v) = (self.fresh(), self.fresh());
                 for &(key, value) in items {
                     let kt = self.infer(env, locals, key);
-                    self.expect_expr(&k, &kt, key, "map keys must all have one type");
+                    self.expect_expr(&k, &kt, key, format_args!("map keys must all have one type"));
                     let vt = self.infer(env, locals, value);
-                    self.expect_expr(&v, &vt, value, "map values must all have one type");
+                    self.expect_expr(&v, &vt, value, format_args!("map values must all have one type"));
                 }
                 self.deferred.push(Deferred::Hashable { ty: k.clone(), file, span });
                 Type::map(k, v)
@@ -633,7 +635,7 @@ impl Checker<'_> {
                     let ret = self.fresh();
                     let call = Type::func(arg_types, ret.clone());
                     let errors = self.diags.len();
-                    self.expect(&ft, &call, file, span, "the called function");
+                    self.expect(&ft, &call, file, span, format_args!("the called function"));
                     if self.diags.len() > errors
                         && let Some((def_file, def_span)) = self.function_site(*f)
                         && let Some(d) = self.diags.last_mut()
@@ -646,16 +648,16 @@ impl Checker<'_> {
             ExprKind::Lambda(lambda) => self.lambda_type(env, locals, lambda),
             ExprKind::If { cond, then_value, else_value } => {
                 let c = self.infer(env, locals, *cond);
-                self.expect_expr(&Type::Bool, &c, *cond, "the condition of an `if`");
+                self.expect_expr(&Type::Bool, &c, *cond, format_args!("the condition of an `if`"));
                 let a = self.infer(env, locals, *then_value);
                 let b = self.infer(env, locals, *else_value);
-                self.expect_expr(&a, &b, *else_value, "both branches of an `if` expression must have one type");
+                self.expect_expr(&a, &b, *else_value, format_args!("both branches of an `if` expression must have one type"));
                 a
             }
             ExprKind::Except { lhs, rhs } => {
                 let a = self.infer(env, locals, *lhs);
                 let b = self.infer(env, locals, *rhs);
-                self.expect_expr(&a, &b, *rhs, "both sides of `<|>` must have one type");
+                self.expect_expr(&a, &b, *rhs, format_args!("both sides of `<|>` must have one type"));
                 a
             }
             ExprKind::FieldOr { base, field, default } => {
@@ -724,7 +726,7 @@ impl Checker<'_> {
         let t = self.infer(env, &mut Vec::new(), *value);
         if let Some(declared) = ty {
             let name = self.hir.def(def).name.clone();
-            self.expect_expr(declared, &t, *value, &format!("`${name}` is declared as `{declared}`"));
+            self.expect_expr(declared, &t, *value, format_args!("`${name}` is declared as `{declared}`"));
         }
         self.envs[env].binds.insert(def, Some(t.clone()));
         self.def_types.push((def, t.clone()));
@@ -746,7 +748,7 @@ impl Checker<'_> {
         let body = self.infer(env, locals, lambda.body);
         locals.truncate(mark);
         if let Some(ret) = &lambda.ret {
-            self.expect_expr(ret, &body, lambda.body, "the function's declared return type");
+            self.expect_expr(ret, &body, lambda.body, format_args!("the function's declared return type"));
         }
         Type::Func(Box::new(FuncType { params, ret: lambda.ret.clone().unwrap_or(body) }))
     }
@@ -764,13 +766,14 @@ impl Checker<'_> {
         let ft = self.lambda_type(def_env, &mut Vec::new(), lambda);
         let ret = self.fresh();
         let call = Type::func(arg_types, ret.clone());
-        self.expect(&ft, &call, file, span, &format!("the call of `{}`", def.name));
+        self.expect(&ft, &call, file, span, format_args!("the call of `{}`", def.name));
         ret
     }
 
     fn call_builtin(&mut self, env: EnvId, locals: &mut Locals, f: &'static functions::FunctionDef, args: &[ExprIdx], file: FileId, span: Span) -> Type {
         let arg_types: Vec<Type> = args.iter().map(|&a| self.infer(env, locals, a)).collect();
-        let name = f.qualified_name();
+        // Displays as the qualified name, formatted only into a message that is really needed.
+        let name: &dyn fmt::Display = f;
         match (f.module, f.name) {
             ("", "_struct_lookup") => {
                 let field = match args.get(1).map(|&a| &self.hir.expr(a).kind) {
@@ -806,11 +809,10 @@ impl Checker<'_> {
         let Type::Func(ft) = &sig else { return self.fresh() };
         for (i, (&a, t)) in args.iter().zip(&arg_types).enumerate() {
             if let Some((pname, expected)) = ft.params.get(i) {
-                let what = match pname {
-                    Some(p) => format!("argument `{p}` of `{name}`"),
-                    None => format!("argument {} of `{name}`", i + 1),
-                };
-                self.expect_expr(expected, t, a, &what);
+                match pname {
+                    Some(p) => self.expect_expr(expected, t, a, format_args!("argument `{p}` of `{name}`")),
+                    None => self.expect_expr(expected, t, a, format_args!("argument {} of `{name}`", i + 1)),
+                }
             }
         }
         if f.operator && (f.name == "==" || f.name == "!=") {
@@ -826,7 +828,7 @@ impl Checker<'_> {
                 && let Ok(t) = crate::types::parse(&text.replace(";}", "}"))
             {
                 let ret = ft.ret.clone();
-                self.expect(&t, &ret, file, span, "the decoded value");
+                self.expect(&t, &ret, file, span, format_args!("the decoded value"));
             }
         }
         ft.ret.clone()
@@ -862,10 +864,10 @@ impl Checker<'_> {
             return Type::Str;
         }
         let t0 = arg_types[0].clone();
-        self.expect_expr(&Type::Str, &t0, args[0], "the format of `fmt.printf`");
+        self.expect_expr(&Type::Str, &t0, args[0], format_args!("the format of `fmt.printf`"));
         for (i, verb) in verbs.into_iter().enumerate() {
             if let Some(expected) = verb {
-                self.expect_expr(&expected, &arg_types[i + 1], args[i + 1], &format!("value {} of `fmt.printf` (for verb {})", i + 1, i + 1));
+                self.expect_expr(&expected, &arg_types[i + 1], args[i + 1], format_args!("value {} of `fmt.printf` (for verb {})", i + 1, i + 1));
             }
         }
         Type::Str
@@ -920,7 +922,7 @@ impl Checker<'_> {
                 let a = self.static_type(*then_value, depth + 1)?;
                 (self.static_type(*else_value, depth + 1)? == a).then_some(a)
             }
-            ExprKind::Call { callee: Callee::Builtin(f), .. } if !f.polymorphic && !f.variadic => match functions::signature(f) {
+            ExprKind::Call { callee: Callee::Builtin(f), .. } if !f.polymorphic && !f.variadic => match functions::signature(f).as_ref() {
                 Type::Func(ft) if !ft.ret.has_vars() => Some(ft.ret.clone()),
                 _ => None,
             },
@@ -972,7 +974,7 @@ impl Checker<'_> {
                     match fields.iter().find(|(n, _)| *n == field) {
                         Some((_, t)) => {
                             let t = t.clone();
-                            self.expect(&t, &result, file, span, &format!("field `{field}`"));
+                            self.expect(&t, &result, file, span, format_args!("field `{field}`"));
                         }
                         None => {
                             let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
@@ -999,10 +1001,10 @@ impl Checker<'_> {
                     match fields.iter().find(|(n, _)| *n == field) {
                         Some((_, t)) => {
                             let t = t.clone();
-                            self.expect(&t, &default, file, span, &format!("the default of `->{field} <|> …` must have the field's type"));
-                            self.expect(&t, &result, file, span, "the optional field");
+                            self.expect(&t, &default, file, span, format_args!("the default of `->{field} <|> …` must have the field's type"));
+                            self.expect(&t, &result, file, span, format_args!("the optional field"));
                         }
-                        None => self.expect(&default, &result, file, span, "the optional field's default"),
+                        None => self.expect(&default, &result, file, span, format_args!("the optional field's default")),
                     }
                     None
                 }
@@ -1015,13 +1017,13 @@ impl Checker<'_> {
             Deferred::Lookup { base, index, result, file, span } => match self.shallow(&base) {
                 Type::Var(_) => Some(Deferred::Lookup { base, index, result, file, span }),
                 Type::List(elem) => {
-                    self.expect(&Type::Int, &index, file, span, "a list index");
-                    self.expect(&elem, &result, file, span, "the list element");
+                    self.expect(&Type::Int, &index, file, span, format_args!("a list index"));
+                    self.expect(&elem, &result, file, span, format_args!("the list element"));
                     None
                 }
                 Type::Map(k, v) => {
-                    self.expect(&k, &index, file, span, "the map key");
-                    self.expect(&v, &result, file, span, "the map value");
+                    self.expect(&k, &index, file, span, format_args!("the map key"));
+                    self.expect(&v, &result, file, span, format_args!("the map value"));
                     None
                 }
                 other => {
@@ -1036,7 +1038,7 @@ impl Checker<'_> {
                 let z = self.zonk(&sig);
                 if z.has_vars() {
                     // Try each form: if exactly one can still match, commit to it.
-                    let matching: Vec<Type> = functions::forms(func).into_iter().filter(|f| f.as_func().map(|f| f.params.len()) == z.as_func().map(|f| f.params.len())).filter(|form| self.could_unify(&z, form)).collect();
+                    let matching: Vec<Type> = functions::forms(func).iter().filter(|f| f.as_func().map(|f| f.params.len()) == z.as_func().map(|f| f.params.len())).filter(|form| self.could_unify(&z, form)).cloned().collect();
                     if matching.len() == 1 {
                         let form = self.instantiate(&matching[0]);
                         let _ = self.unify(&sig, &form, (file, span));

@@ -1059,7 +1059,7 @@ fn funcs() -> &'static HashMap<String, Func> {
                 continue;
             }
             let Some(imp) = super::implementation(f.module, f.name) else { continue };
-            let Type::Func(sig) = functions::signature(f) else { continue };
+            let Type::Func(sig) = functions::signature(f).into_owned() else { continue };
             let qualified = f.qualified_name();
             let mut name = qualified.replace(['.', '/'], "_");
             if name == qualified {
