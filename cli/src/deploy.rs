@@ -4,7 +4,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use mcl_compiler::diagnostics::render::{self, Format};
-use mcl_runtime::deploy::{self, DeployError, DeployOptions, EtcdConfig, HostResult, Outcome, Store};
+use mcl_runtime::deploy::{self, DeployError, DeployOptions, EtcdConfig, HostResult, Outcome, Store, printable};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -275,19 +275,20 @@ pub fn run(args: DeployArgs) -> ExitCode {
     }
     let timeout = Duration::from_secs_f64(args.timeout);
     let waited = rt.block_on(deploy::wait(&store, id, timeout, |host, r| {
-        out!("{host}: {}", r.describe());
+        // Host names and diagnostics are the agents' words: no escape sequences reach the terminal.
+        out!("{}: {}", printable(host), printable(&r.describe()));
         let _ = std::io::stdout().flush();
     }));
     match waited {
         Ok(report) => {
             let failed: Vec<&String> = report.hosts.iter().filter(|(_, r)| r.failed()).map(|(h, _)| h).collect();
-            let pending: Vec<String> = report.hosts.iter().filter(|(_, r)| matches!(r, HostResult::Pending(_))).map(|(h, r)| format!("{h} ({})", r.describe())).collect();
+            let pending: Vec<String> = report.hosts.iter().filter(|(_, r)| matches!(r, HostResult::Pending(_))).map(|(h, r)| format!("{} ({})", printable(h), printable(&r.describe()))).collect();
             if report.timed_out {
                 eprintln!("mclc deploy: timed out after {} s waiting for {}", args.timeout, pending.join(", "));
                 return ExitCode::from(1);
             }
             if !failed.is_empty() {
-                eprintln!("mclc deploy: deploy {id} failed on {} (see `mclc status`)", failed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
+                eprintln!("mclc deploy: deploy {id} failed on {} (see `mclc status`)", failed.iter().map(|s| printable(s)).collect::<Vec<_>>().join(", "));
                 return ExitCode::from(1);
             }
             out!("deploy {id}: every host finished ({} host{})", report.hosts.len(), if report.hosts.len() == 1 { "" } else { "s" });
@@ -327,8 +328,8 @@ fn log(etcd: &EtcdArgs, format: ListFormat, limit: Option<usize>) -> ExitCode {
             }
             for (id, m) in &manifests {
                 match m {
-                    Ok(m) => out!("{}", m.summary()),
-                    Err(e) => out!("{id:>4}  unreadable: {e}"),
+                    Ok(m) => out!("{}", printable(&m.summary())),
+                    Err(e) => out!("{id:>4}  unreadable: {}", printable(&e.to_string())),
                 }
             }
         }

@@ -2,6 +2,7 @@
 
 use crate::deploy::{EtcdArgs, ListFormat, connect, out, report_error};
 use clap::Args;
+use mcl_runtime::deploy::printable;
 use std::process::ExitCode;
 
 /// Arguments of `mclc status`.
@@ -56,6 +57,8 @@ pub fn run(args: StatusArgs) -> ExitCode {
             out!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         ListFormat::Text => {
+            // Everything below comes from etcd, written by agents: printed through
+            // `printable`, so a compromised host can't send escape sequences to this terminal.
             match &head {
                 Some(h) => out!("newest deploy: {}", h.id),
                 None => out!("no deploy yet under {}", store.keys().prefix()),
@@ -64,10 +67,11 @@ pub fn run(args: StatusArgs) -> ExitCode {
                 out!("no agent has registered under {}", store.keys().hosts());
                 return ExitCode::SUCCESS;
             }
-            let width = names.iter().map(|n| n.len()).max().unwrap_or(4).max(4);
+            let width = names.iter().map(|n| printable(n).chars().count()).max().unwrap_or(4).max(4);
             out!("{:width$}  {:>6}  {:9}  {:24}  {:4}  ERROR", "HOST", "DEPLOY", "STATE", "SINCE", "LIVE");
             for h in names {
                 let live = if hosts.contains_key(h) { "yes" } else { "no" };
+                let shown = printable(h);
                 match statuses.get(h) {
                     Some(s) => {
                         let mut error = s.diagnostics.first().cloned().unwrap_or_default();
@@ -79,9 +83,9 @@ pub fn run(args: StatusArgs) -> ExitCode {
                         {
                             error.push_str(&format!(" [running deploy {r}]"));
                         }
-                        out!("{h:width$}  {:>6}  {:9}  {:24}  {live:4}  {error}", s.deploy, s.state.as_str(), s.since);
+                        out!("{shown:width$}  {:>6}  {:9}  {:24}  {live:4}  {}", s.deploy, s.state.as_str(), printable(&s.since), printable(&error));
                     }
-                    None => out!("{h:width$}  {:>6}  {:9}  {:24}  {live:4}", "-", "-", "-"),
+                    None => out!("{shown:width$}  {:>6}  {:9}  {:24}  {live:4}", "-", "-", "-"),
                 }
             }
         }

@@ -248,3 +248,63 @@ fn an_agent_under_a_least_privilege_role_without_its_password_in_commands() {
     let mut h1 = h1;
     assert_eq!(h1.terminate(), Some(0), "{}", h1.stderr());
 }
+
+/// True when `text` holds a character a terminal would act on or that reorders what a line
+/// shows: ESC, BEL, CR, DEL, C1 controls (CSI U+009B, NEL U+0085) and bidi overrides.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars().filter(|&c| (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')).collect()
+}
+
+/// A compromised agent controls its registration and status records (its host name, its
+/// diagnostics, its timestamps) and a deployer the manifest's author: `mclc status`,
+/// `mclc deploy --wait` and `mclc deploy log` print escape sequences and bidi overrides in
+/// them escaped (`\u{1b}`), never raw; `--format json` keeps them exact.
+#[test]
+fn escape_sequences_from_etcd_are_not_printed_raw() {
+    let _guard = serial();
+    let Some(cluster) = Cluster::start(1) else { return };
+    let ep = cluster.endpoints();
+    let host = "ev\x1b[2Kil";
+    let diagnostic = "main.mcl:1:1: \x1b[31mred\x1b]0;pwned\x07 \rover \u{9b}2J \u{85}next \u{202e}exe.txt\u{2066}\x7f";
+    let registration = serde_json::json!({"host": host, "machine": "m", "pid": 1, "started_at": "2025-01-01T00:00:00.000Z", "version": "0"});
+    cluster.ctl(&["put", &format!("/mcl/hosts/{host}")], Some(registration.to_string().as_bytes()));
+    let status = serde_json::json!({
+        "host": host, "deploy": 1, "state": "failed", "running": null,
+        "since": "2025\x1b[1A", "updated_at": "2025-01-01T00:00:00.000Z", "diagnostics": [diagnostic],
+    });
+    cluster.ctl(&["put", &format!("/mcl/status/{host}")], Some(status.to_string().as_bytes()));
+    let dir = tempfile::tempdir().expect("tmp");
+
+    let out = mclc_in(dir.path(), &["status", "--etcd", &ep], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(!out.all().contains('\x1b') && raw_controls(&out.all()).is_empty(), "raw {:?} in {:?}", raw_controls(&out.all()), out.all());
+    let line = out.stdout.lines().find(|l| l.starts_with("ev\\u{1b}[2Kil")).unwrap_or_else(|| panic!("no line for the host: {:?}", out.stdout));
+    assert!(line.contains("failed") && line.contains("2025\\u{1b}[1A"), "{line:?}");
+    assert!(line.contains("\\u{1b}[31mred\\u{1b}]0;pwned\\u{7} \\u{d}over \\u{9b}2J \\u{85}next \\u{202e}exe.txt\\u{2066}\\u{7f}"), "{line:?}");
+
+    // JSON is exact (the JSON encoder escapes what needs it).
+    let out = mclc_in(dir.path(), &["status", "--etcd", &ep, "--format", "json"], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
+    let doc = out.json();
+    assert_eq!(doc["hosts"][0]["host"], host, "{doc}");
+    assert_eq!(doc["hosts"][0]["diagnostics"][0], diagnostic, "{doc}");
+
+    // `mclc deploy --wait`: the fake host has already "failed" deploy 1, which this is.
+    let main = write(dir.path(), "main.mcl", &printer("esc"));
+    let out = mclc_in(dir.path(), &["deploy", "--etcd", &ep, "--wait", "--timeout", "10", &main], &[]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(raw_controls(&out.all()).is_empty(), "raw {:?} in {:?}", raw_controls(&out.all()), out.all());
+    assert!(out.stdout.contains("ev\\u{1b}[2Kil: failed: main.mcl:1:1: \\u{1b}[31mred"), "{:?}", out.stdout);
+    assert!(out.stderr.contains("failed on ev\\u{1b}[2Kil"), "{:?}", out.stderr);
+
+    // `mclc deploy log`: the manifest's author (not covered by the content hash).
+    let key = "/mcl/deploys/0000000001";
+    let mut manifest: serde_json::Value = serde_json::from_str(cluster.ctl(&["get", "--print-value-only", key], None).trim()).expect("the manifest");
+    manifest["author"] = serde_json::json!("mal\x1b[8mlory\u{202e}");
+    cluster.ctl(&["put", key], Some(manifest.to_string().as_bytes()));
+    let out = mclc_in(dir.path(), &["deploy", "log", "--etcd", &ep], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.all());
+    assert!(raw_controls(&out.all()).is_empty(), "raw {:?} in {:?}", raw_controls(&out.all()), out.all());
+    assert!(out.stdout.contains("mal\\u{1b}[8mlory\\u{202e}"), "{:?}", out.stdout);
+}

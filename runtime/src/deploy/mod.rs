@@ -11,12 +11,14 @@
 //!   [`prune`] — delete old deploys and unreferenced files.
 //! * [`local`] — the agent's private state directory, and files created without following
 //!   symbolic links.
+//! * [`printable`](mod@printable) — text from etcd made safe to print on a terminal (no escape sequences).
 
 pub mod bundle;
 pub mod error;
 pub mod git;
 pub mod local;
 pub mod manifest;
+pub mod printable;
 pub mod prune;
 pub mod schema;
 pub mod ship;
@@ -25,6 +27,7 @@ pub mod wait;
 
 pub use error::DeployError;
 pub use manifest::Manifest;
+pub use printable::printable;
 pub use schema::{HostRecord, HostStatus, Keys, State};
 pub use ship::{DeployOptions, Outcome, Prepared, prepare, publish};
 pub use store::{EtcdConfig, Store};
