@@ -8,7 +8,7 @@ use mcl_runtime::deploy::{self, DeployError, DeployOptions, EtcdConfig, HostResu
 use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{MessageType, Uri};
 
 /// How long the command follows the hosts before it answers with what it has.
 const WAIT: Duration = Duration::from_secs(120);
@@ -67,6 +67,12 @@ pub async fn deploy(inner: &Arc<Inner>, uri: &Uri, noop: bool, reporter: &Report
         .map_err(|e| Error { code: ErrorCode::InternalError, message: format!("mclc lsp: deploy failed: {e}").into(), data: None })??;
     let mut prepared = prepared.map_err(describe)?;
     for w in &prepared.warnings {
+        reporter.report(format!("warning: {w}")).await;
+    }
+    // The same warning `mclc deploy` prints for plain http:// to a remote host; shown as a
+    // message too, since progress reports go by unnoticed (and without a progress token).
+    if let Some(w) = cfg.plaintext_warning() {
+        inner.client.show_message(MessageType::WARNING, format!("mcl.deploy: warning: {w}")).await;
         reporter.report(format!("warning: {w}")).await;
     }
     reporter.report(format!("connecting to {}", cfg.endpoints.join(", "))).await;

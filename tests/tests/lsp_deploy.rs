@@ -118,3 +118,33 @@ fn the_deploy_action_shows_the_git_state() {
     assert!(t.iter().all(|t| t.ends_with(", uncommitted changes)")), "{t:?}");
     let _ = c.request("shutdown", json!(null));
 }
+
+/// Plain http:// to a host that is not loopback: the editor user gets the same warning as
+/// `mclc deploy` prints (as a window/showMessage warning, before connecting), then a clear
+/// error when nothing answers. 192.0.2.1 is TEST-NET-1: nothing does.
+#[test]
+fn deploy_over_plaintext_to_the_network_warns_the_editor_user() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = printer("plain");
+    let path = write(dir.path(), "main.mcl", &text);
+    let uri = uri_of(std::path::Path::new(&path));
+    let settings = json!({"etcd": {"endpoints": ["http://192.0.2.1:2379"], "user": "alice"}});
+    let mut c = Client::start();
+    c.initialize(json!({ "mcl": settings }));
+    let ask = c.wait_for(|m| m["method"] == "workspace/configuration");
+    c.send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": [settings]}));
+    c.open(&uri, 1, &text);
+    assert!(c.diagnostics(&uri, 1).is_empty());
+
+    let id = c.request_async("workspace/executeCommand", json!({"command": "mcl.deploy", "arguments": [{"uri": uri, "noop": false}], "workDoneToken": "p1"}));
+    let first = c.wait_for(|m| m["method"] == "window/showMessage" || (m["id"] == id && m.get("method").is_none()));
+    assert_eq!(first["method"], "window/showMessage", "the warning comes before the answer: {first}");
+    assert_eq!(first["params"]["type"], 2, "a warning: {first}");
+    let shown = first["params"]["message"].as_str().unwrap_or("");
+    assert!(shown.contains("etcd at http://192.0.2.1:2379 is reached without TLS"), "{shown}");
+    assert!(shown.contains("password of --etcd-user crosses the network"), "{shown}");
+    let err = c.response(id);
+    let message = err["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("cannot reach etcd") && message.contains("192.0.2.1"), "{err}");
+    let _ = c.request("shutdown", json!(null));
+}
