@@ -141,13 +141,14 @@ fn read_pem(path: &PathBuf) -> Result<Vec<u8>, DeployError> {
 }
 
 /// True for errors worth another try on a cluster that is changing: the request never reached
-/// a server (its member is down), or the cluster was electing a leader. Every write of this
-/// crate is idempotent or detects its own earlier success (id allocation, registration), so
-/// an ambiguous write is safe to repeat.
+/// a server (its member is down), the connection broke under it (its member died: tonic says
+/// "transport error"), or the cluster was electing a leader. Every write of this crate is
+/// idempotent or detects its own earlier success (id allocation, registration), so an
+/// ambiguous write is safe to repeat.
 fn transient(e: &etcd_client::Error) -> bool {
     let m = message(e).to_lowercase();
     matches!(e, etcd_client::Error::GRpcStatus(_) | etcd_client::Error::TransportError(_))
-        && ["tcp connect", "connection refused", "not ready", "connect error", "leader changed", "no leader", "request timed out", "too many requests", "broken pipe", "connection reset"]
+        && ["tcp connect", "connection refused", "not ready", "connect error", "leader changed", "no leader", "request timed out", "too many requests", "broken pipe", "connection reset", "transport error", "connection closed"]
             .iter()
             .any(|t| m.contains(t))
 }
@@ -225,6 +226,9 @@ impl Store {
             DeployError::Other(format!("etcd at {endpoints}: TLS failed: {msg} — check --etcd-ca (the servers' CA), --etcd-cert/--etcd-key, and that the certificate names the host of the URL"))
         } else if lower.contains("connection refused") || lower.contains("tcp connect") {
             DeployError::Unreachable { endpoints: endpoints.to_string(), reason: msg }
+        } else if lower == "transport error" || lower.contains("connection closed") {
+            let message = format!("the connection broke ({msg}) and kept breaking — are the members up, and is a majority of the cluster?");
+            DeployError::Etcd { endpoints: endpoints.to_string(), op: op.to_string(), message }
         } else {
             DeployError::Etcd { endpoints: endpoints.to_string(), op: op.to_string(), message: msg }
         }
