@@ -92,7 +92,7 @@ fn an_agent_killed_mid_apply_resumes_the_newest_deploy_without_torn_or_stray_fil
     let big = text(7, BIG_SIZE);
     write(work.path(), "files/big", &big);
     let program = format!(
-        "import \"deploy\"\nimport \"fmt\"\nimport \"iter\"\n\n$big = deploy.readfile(\"/files/big\")\nfor $i, $n in iter.range({BIG_FILES}) {{\n\t$s = fmt.printf(\"%d\", $n)\n\tfile \"{d}/f${{s}}\" {{\n\t\tstate => \"exists\",\n\t\tcontent => fmt.printf(\"%d\\n%s\", $n, $big),\n\t}}\n}}\nexec \"slow\" {{\n\tcmd => \"sleep 3\",\n\tshell => \"/bin/sh\",\n}}\n",
+        "import \"deploy\"\nimport \"fmt\"\nimport \"iter\"\n\n$big = deploy.readfile(\"/files/big\")\nfor $i, $n in iter.range({BIG_FILES}) {{\n\t$s = fmt.printf(\"%d\", $n)\n\tfile \"{d}/f${{s}}\" {{\n\t\tstate => \"exists\",\n\t\tcontent => fmt.printf(\"%d\\n%s\", $n, $big),\n\t}}\n}}\nexec \"slow\" {{\n\tcmd => \"sleep 4\",\n\tshell => \"/bin/sh\",\n}}\n",
         d = out.display()
     );
     write(work.path(), "main.mcl", &program);
