@@ -7,7 +7,9 @@
 //! concatenation of the `fragments` files; with `symlink => true` the file is a symlink to
 //! `source`. A directory's `source` is copied into it (files that differ are replaced). Content
 //! is written atomically: to a temporary file in the same directory (with the final mode and
-//! owner), then renamed over the path. `force` lets a directory replace a file and vice versa,
+//! owner), then renamed over the path. Temporary files a killed writer left behind
+//! (`.<name>.mclc-<pid>-<n>.tmp` of a dead process) are removed the first time a process checks
+//! a file in that directory. `force` lets a directory replace a file and vice versa,
 //! and lets `absent` remove a non-empty directory (as does `recurse`). `mode` is octal
 //! (`"0644"`); `owner` and `group` are names or numbers.
 
