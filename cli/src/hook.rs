@@ -3,7 +3,7 @@
 //! install it. See .pre-commit-hooks.yaml.
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: mcl_compiler::alloc::MiMalloc = mcl_compiler::alloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     mclc::main()

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 /// The same allocator as the `mclc` binary, so the figures are the binary's.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: mcl_compiler::alloc::MiMalloc = mcl_compiler::alloc::MiMalloc;
 
 /// A program with `n` resources in a mix of forms (plain, loop-generated, class-included), `n/10`
 /// of them depending on the clock stream.

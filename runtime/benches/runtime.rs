@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 /// The same allocator as the `mclc` binary, so the figures are the binary's.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: mcl_compiler::alloc::MiMalloc = mcl_compiler::alloc::MiMalloc;
 
 /// Counts events, prints nothing.
 struct Quiet(usize);

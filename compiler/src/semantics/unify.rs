@@ -131,13 +131,14 @@ impl<'h> Checker<'h> {
     fn new(hir: &'h Hir) -> Checker<'h> {
         Checker {
             hir,
-            bindings: Vec::new(),
-            origins: Vec::new(),
+            // Sized from the program: about one type variable per expression.
+            bindings: Vec::with_capacity(hir.exprs.len()),
+            origins: Vec::with_capacity(hir.exprs.len()),
             envs: Vec::new(),
             module_envs: HashMap::new(),
             deferred: Vec::new(),
-            expr_types: Vec::new(),
-            def_types: Vec::new(),
+            expr_types: Vec::with_capacity(hir.exprs.len()),
+            def_types: Vec::with_capacity(hir.defs.len()),
             diags: Vec::new(),
             reported: HashSet::new(),
             param_args: HashMap::new(),
