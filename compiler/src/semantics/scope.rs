@@ -66,10 +66,10 @@ pub struct Resolved {
 /// Resolves the program whose entry file is `entry` (already loaded by the caller).
 pub fn resolve(entry: LoadedFile, loader: &mut dyn Loader) -> Resolved {
     let mut r = Resolver::new(loader);
-    // Reserve for the entry file up front (about one expression per 12 bytes of source, one
+    // Reserve for the entry file up front (about one expression per 8 bytes of source, one
     // definition per 40): growing these vectors copied them over and over on big files.
     let size = entry.prog.span.end as usize;
-    r.hir.exprs.reserve(size / 12);
+    r.hir.exprs.reserve(size / 8);
     r.hir.defs.reserve(size / 40);
     r.hir.refs.reserve(size / 24);
     let root = r.load_module(entry, None);

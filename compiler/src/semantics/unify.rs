@@ -204,13 +204,19 @@ impl<'h> Checker<'h> {
     /// Unifies two types; on failure returns a short reason. `origin` is recorded on variables
     /// that get bound, to explain later conflicts.
     fn unify(&mut self, a: &Type, b: &Type, origin: (FileId, Span)) -> Result<(), String> {
-        let (a, b) = (self.shallow(a), self.shallow(b));
+        // Most unifications bind a variable or meet two equal scalars: decide those on the
+        // resolved types in place, and copy only to descend into two compound types.
+        let (ra, rb) = (self.resolved(a), self.resolved(b));
+        match (ra, rb) {
+            (Type::Var(x), Type::Var(y)) if x == y => return Ok(()),
+            (Type::Var(x), _) => return self.bind(*x, rb.clone(), origin),
+            (_, Type::Var(y)) => return self.bind(*y, ra.clone(), origin),
+            (Type::Variant, _) | (_, Type::Variant) => return Ok(()),
+            (Type::Bool, Type::Bool) | (Type::Str, Type::Str) | (Type::Int, Type::Int) | (Type::Float, Type::Float) => return Ok(()),
+            _ => {}
+        }
+        let (a, b) = (ra.clone(), rb.clone());
         match (&a, &b) {
-            (Type::Var(x), Type::Var(y)) if x == y => Ok(()),
-            (Type::Var(x), _) => self.bind(*x, &b, origin),
-            (_, Type::Var(y)) => self.bind(*y, &a, origin),
-            (Type::Variant, _) | (_, Type::Variant) => Ok(()),
-            (Type::Bool, Type::Bool) | (Type::Str, Type::Str) | (Type::Int, Type::Int) | (Type::Float, Type::Float) => Ok(()),
             (Type::List(x), Type::List(y)) => self.unify(x, y, origin),
             (Type::Map(k1, v1), Type::Map(k2, v2)) => {
                 self.unify(k1, k2, origin)?;
@@ -241,16 +247,16 @@ impl<'h> Checker<'h> {
         }
     }
 
-    fn bind(&mut self, v: u32, t: &Type, origin: (FileId, Span)) -> Result<(), String> {
-        if self.occurs(v, t) {
+    fn bind(&mut self, v: u32, t: Type, origin: (FileId, Span)) -> Result<(), String> {
+        if self.occurs(v, &t) {
             return Err("the type would contain itself".into());
-        }
-        self.bindings[v as usize] = Some(t.clone());
-        if let Some(trail) = &mut self.trail {
-            trail.push(v);
         }
         if !matches!(t, Type::Var(_)) {
             self.origins[v as usize] = Some(origin);
+        }
+        self.bindings[v as usize] = Some(t);
+        if let Some(trail) = &mut self.trail {
+            trail.push(v);
         }
         Ok(())
     }
@@ -293,14 +299,14 @@ impl<'h> Checker<'h> {
     }
 
     fn origin_of(&self, t: &Type) -> Option<(FileId, Span)> {
-        let mut t = t.clone();
+        let mut t = t;
         while let Type::Var(v) = t {
-            if let Some(o) = self.origins.get(v as usize).copied().flatten() {
+            if let Some(o) = self.origins.get(*v as usize).copied().flatten() {
                 return Some(o);
             }
-            match self.bindings.get(v as usize).and_then(Clone::clone) {
-                Some(next) => t = next,
-                None => return None,
+            match self.bindings.get(*v as usize) {
+                Some(Some(next)) => t = next,
+                _ => return None,
             }
         }
         None

@@ -316,7 +316,7 @@ pub struct Lexed {
 /// diagnostics in the result.
 pub fn lex(text: &str, file: FileId) -> Lexed {
     let mut lexer = Token::lexer(text);
-    let mut tokens = Vec::with_capacity(text.len() / 4);
+    let mut tokens = Vec::with_capacity(text.len() / 3);
     let mut diagnostics = Vec::new();
     while let Some(result) = lexer.next() {
         let range = lexer.span();
