@@ -15,7 +15,7 @@ pub fn text(data: &[u8]) -> String {
 /// `syntax::dump` (which the formatter's own self-check uses).
 pub fn shape(prog: &Block) -> String {
     static STRIP: OnceLock<Regex> = OnceLock::new();
-    let re = STRIP.get_or_init(|| Regex::new(r"span: Span \{ start: \d+, end: \d+ \}|id: ExprId\(\d+\)").unwrap());
+    let re = STRIP.get_or_init(|| Regex::new(r"Span \{ start: \d+, end: \d+ \}|ExprId\(\d+\)").unwrap());
     re.replace_all(&format!("{prog:?}"), "").into_owned()
 }
 
