@@ -64,7 +64,9 @@ fn main() {
         places.push(("tmpfs", Some("/dev/shm".into())));
     }
     places.push(("disk", None));
-    for (label, base) in &places {
+    // MCL_BENCH=engine runs only the 10k-file engine figures, MCL_BENCH=stream only the stream
+    // change (handy under a profiler).
+    for (label, base) in places.iter().filter(|_| only != "stream") {
         let mut first = Vec::new();
         let mut recheck = Vec::new();
         for _ in 0..5 {
@@ -97,8 +99,14 @@ fn main() {
     if only == "engine" {
         return;
     }
+    if only != "stream" {
+        whole_pipeline(&places);
+    }
+    stream_change(&rt, &places, opts);
+}
 
-    // The whole `mclc run --once` pipeline on the same program.
+/// The whole `mclc run --once` pipeline on the 10k-file program.
+fn whole_pipeline(places: &[(&str, Option<std::path::PathBuf>)]) {
     let mut whole = Vec::new();
     let mut whole_again = Vec::new();
     for _ in 0..3 {
@@ -118,6 +126,10 @@ fn main() {
     }
     println!("10k files ({}): mclc run --once, first (check+eval+apply) median {:>8.1} ms", places[0].0, ms(median(whole)));
     println!("10k files ({}): mclc run --once, again (nothing to do)    median {:>8.1} ms", places[0].0, ms(median(whole_again)));
+}
+
+/// One stream change in a 1k-resource program: re-evaluation, graph, swap and apply.
+fn stream_change(rt: &tokio::runtime::Runtime, places: &[(&str, Option<std::path::PathBuf>)], opts: EngineOptions) {
 
     // One stream change in a 1k-resource program: 100 files depend on the clock.
     let tmp = tempfile::tempdir_in(places[0].1.clone().unwrap_or_else(std::env::temp_dir)).expect("temp dir");

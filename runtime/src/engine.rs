@@ -30,7 +30,9 @@ use mcl_compiler::eval::stdlib::World;
 use mcl_compiler::eval::value::Value;
 use mcl_compiler::source::SourceMap;
 use smol_str::SmolStr;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+// foldhash, not SipHash: swapping in a new graph hashes every resource identity (long paths).
+use foldhash::{HashMap, HashMapExt};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -127,10 +127,7 @@ fn error(file: FileId, span: Span, message: impl Into<String>) -> GraphError {
 
 /// Builds and validates the graph.
 pub fn build(out: Output) -> Result<Graph, GraphError> {
-    let mut g = Graph::default();
-    for r in out.resources {
-        add_resource(&mut g, r)?;
-    }
+    let mut g = Graph { resources: resource_map(out.resources)?, edges: BTreeMap::new() };
     let mut receivers: BTreeMap<(ResId, SmolStr), ()> = BTreeMap::new();
     for e in out.edges {
         add_edge(&mut g, e, &mut receivers)?;
@@ -139,31 +136,58 @@ pub fn build(out: Output) -> Result<Graph, GraphError> {
     Ok(g)
 }
 
-fn add_resource(g: &mut Graph, r: ResourceOut) -> Result<(), GraphError> {
-    let Some(kind) = resources::kind(&r.kind) else {
-        return Err(error(r.file, r.span, format!("error building resource: cannot create resource kind `{}` with name `{}`: no resource kind `{}` available", r.kind, r.name, r.kind)));
-    };
-    validate(&r, kind)?;
-    let id: ResId = (r.kind.clone(), r.name.clone());
-    let params: BTreeMap<SmolStr, Value> = r.fields.into_iter().collect();
-    let meta: BTreeMap<SmolStr, Value> = r.meta.into_iter().collect();
-    if let Some(existing) = g.resources.get(&id) {
-        if existing.params != params || existing.meta != meta {
-            let differing = existing
-                .params
-                .keys()
-                .chain(params.keys())
-                .find(|k| existing.params.get(*k) != params.get(*k))
-                .map(|k| format!("the contents of {} differ", go_field_name(k)))
-                .unwrap_or_else(|| "their meta params differ".into());
-            let mut e = error(r.file, r.span, format!("inequivalent duplicate resource `{}[{}]` found: {differing}", r.kind, r.name));
-            e.help = Some("two statements may produce the same resource only when they set it up identically; rename one, or make them agree".into());
-            return Err(e);
+/// The resources by identity. The map is built in one go from a sorted list (a stream change
+/// rebuilds the graph of every resource, and inserting one by one compared long names over and
+/// over); the first error in program order is the one reported, as if added one by one.
+fn resource_map(resources: Vec<ResourceOut>) -> Result<BTreeMap<ResId, Resource>, GraphError> {
+    let mut first_error: Option<(usize, GraphError)> = None;
+    let mut keyed: Vec<(ResId, usize, Resource)> = Vec::with_capacity(resources.len());
+    for (i, r) in resources.into_iter().enumerate() {
+        let checked = match resources::kind(&r.kind) {
+            None => Err(error(r.file, r.span, format!("error building resource: cannot create resource kind `{}` with name `{}`: no resource kind `{}` available", r.kind, r.name, r.kind))),
+            Some(kind) => validate(&r, kind),
+        };
+        if let Err(e) = checked {
+            first_error = Some((i, e));
+            break;
         }
-        return Ok(());
+        let id: ResId = (r.kind.clone(), r.name.clone());
+        let params: BTreeMap<SmolStr, Value> = r.fields.into_iter().collect();
+        let meta: BTreeMap<SmolStr, Value> = r.meta.into_iter().collect();
+        keyed.push((id, i, Resource { kind: r.kind, name: r.name, params, meta, file: r.file, span: r.span }));
     }
-    g.resources.insert(id, Resource { kind: r.kind, name: r.name, params, meta, file: r.file, span: r.span });
-    Ok(())
+    // Stable: equal identities stay in program order, so the first of each is the one kept.
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut unique: Vec<(ResId, Resource)> = Vec::with_capacity(keyed.len());
+    for (id, i, r) in keyed {
+        match unique.last() {
+            Some((last, existing)) if *last == id => {
+                if (existing.params != r.params || existing.meta != r.meta) && first_error.as_ref().is_none_or(|(at, _)| i < *at) {
+                    first_error = Some((i, duplicate_error(existing, &r)));
+                }
+            }
+            _ => unique.push((id, r)),
+        }
+    }
+    match first_error {
+        Some((_, e)) => Err(e),
+        // Sorted and without duplicates: the map is bulk-built in linear time.
+        None => Ok(unique.into_iter().collect()),
+    }
+}
+
+/// The error for two statements that produce the same resource differently.
+fn duplicate_error(existing: &Resource, r: &Resource) -> GraphError {
+    let differing = existing
+        .params
+        .keys()
+        .chain(r.params.keys())
+        .find(|k| existing.params.get(*k) != r.params.get(*k))
+        .map(|k| format!("the contents of {} differ", go_field_name(k)))
+        .unwrap_or_else(|| "their meta params differ".into());
+    let mut e = error(r.file, r.span, format!("inequivalent duplicate resource `{}[{}]` found: {differing}", r.kind, r.name));
+    e.help = Some("two statements may produce the same resource only when they set it up identically; rename one, or make them agree".into());
+    e
 }
 
 /// mgmt's Go field name for an mcl field (`content` → `Content`), for messages it matches.
@@ -273,9 +297,18 @@ fn add_automatic_edges(g: &mut Graph) {
             }
         }
     }
-    for (from, to) in new_edges {
-        g.edges.entry((from, to)).or_insert(Edge { automatic: true, ..Edge::default() });
+    if new_edges.is_empty() {
+        return;
     }
+    // A written edge wins over an automatic one. Each file has at most one automatic edge, so
+    // the keys are unique and the whole map is bulk-built from one list.
+    let mut all: Vec<((ResId, ResId), Edge)> = new_edges
+        .into_iter()
+        .filter(|key| !g.edges.contains_key(key))
+        .map(|key| (key, Edge { automatic: true, ..Edge::default() }))
+        .collect();
+    all.extend(std::mem::take(&mut g.edges));
+    g.edges = all.into_iter().collect();
 }
 
 /// A file resource's path: its `path` field, else its name.
