@@ -2,9 +2,8 @@
 //! installed): an agent SIGKILLed in the middle of applying and restarted, the etcd leader
 //! killed while a deploy uploads, and one agent cut off with its only member.
 
-use mcl_tests::etcd::{Agent, Cluster, deployed_id, host_status, leader, mclc_in, wait_state_for, write};
+use mcl_tests::etcd::{Agent, Cluster, deployed_id, host_status, leader, mclc_in, sha256_hex, wait_state_for, write};
 use mcl_tests::run::wait_for;
-use sha2::Digest;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -15,10 +14,6 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn sha(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `len` bytes of printable pseudo-random text (different for each `seed`).
@@ -179,7 +174,7 @@ fn assert_materialised(agent: &Agent, id: u64, files: &[(String, String)]) {
     for (name, content) in files {
         let path = agent.dir.path().join(format!("state/deploys/{id}/{name}"));
         let got = std::fs::read(&path).unwrap_or_default();
-        assert!(sha(&got) == sha(content.as_bytes()), "{}: {name} of deploy {id} is not the deployed file ({} bytes)", agent.host, got.len());
+        assert!(sha256_hex(&got) == sha256_hex(content.as_bytes()), "{}: {name} of deploy {id} is not the deployed file ({} bytes)", agent.host, got.len());
     }
 }
 

@@ -4,9 +4,8 @@
 //! commands, an agent working under an etcd role limited to what it needs, and a warning for
 //! plaintext etcd over the network. Tests that need etcd skip when it is not installed.
 
-use mcl_tests::etcd::{Agent, Cluster, mclc_in, printer, wait_state, write};
+use mcl_tests::etcd::{Agent, Cluster, mclc_in, printer, put_deploy, sha256_hex, wait_state, write};
 use mcl_tests::run::wait_for;
-use sha2::Digest;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::Mutex;
@@ -16,27 +15,6 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn sha(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Stores deploy `id` by hand (as a deployer with write access could): the manifest, with
-/// a correct content hash, and the head.
-fn put_deploy(cluster: &Cluster, id: u64, entry: &str, files: &[(&str, &str, u64)]) {
-    let mut text = format!("mcl-deploy 1\nentry {entry}\nnoop false\n");
-    for (path, sha, size) in files {
-        text.push_str(&format!("{sha} {size} false {path}\n"));
-    }
-    let content = sha(text.as_bytes());
-    let manifest = serde_json::json!({
-        "format": 1, "id": id, "entry": entry, "content": content, "noop": false,
-        "files": files.iter().map(|(p, s, n)| serde_json::json!({"path": p, "sha256": s, "size": n})).collect::<Vec<_>>(),
-        "created_at": "2025-01-01T00:00:00.000Z", "author": "mallory", "source": "/x", "git": null,
-    });
-    cluster.ctl(&["put", &format!("/mcl/deploys/{id:010}")], Some(manifest.to_string().as_bytes()));
-    cluster.ctl(&["put", "/mcl/head"], Some(serde_json::json!({"id": id, "content": content}).to_string().as_bytes()));
 }
 
 fn mode(path: &Path) -> u32 {
@@ -52,7 +30,7 @@ fn the_agent_refuses_limits_before_fetching_and_bogus_blob_records() {
     assert!(h1.registered(), "{}", h1.stderr());
 
     // A file over the per-file limit: rejected from the manifest alone (no blob is stored).
-    let fake = sha(b"never stored");
+    let fake = sha256_hex(b"never stored");
     put_deploy(&cluster, 1, "main.mcl", &[("main.mcl", &fake, 300 * 1024 * 1024)]);
     let s = wait_state(&ep, "h1", 1, "failed");
     let d = s["diagnostics"][0].as_str().unwrap_or("");
@@ -68,7 +46,7 @@ fn the_agent_refuses_limits_before_fetching_and_bogus_blob_records() {
 
     // A blob record claiming a million chunks for a small file: refused before reading them.
     let good = printer("v3");
-    let good_sha = sha(good.as_bytes());
+    let good_sha = sha256_hex(good.as_bytes());
     cluster.ctl(&["put", &format!("/mcl/chunks/{good_sha}/0000")], Some(good.as_bytes()));
     cluster.ctl(&["put", &format!("/mcl/blobs/{good_sha}")], Some(format!("{{\"size\":{},\"chunks\":1000000,\"created_at\":\"x\"}}", good.len()).as_bytes()));
     put_deploy(&cluster, 3, "main.mcl", &[("main.mcl", &good_sha, good.len() as u64)]);

@@ -2,9 +2,8 @@
 //! on a free loopback port (skipped when etcd is not installed). Also the errors that need no
 //! cluster: an unreachable endpoint, a program that does not type-check, the help.
 
-use mcl_tests::etcd::{Agent, Cluster, mclc_in, printer, wait_state, write};
+use mcl_tests::etcd::{Agent, Cluster, mclc_in, printer, put_deploy, sha256_hex, wait_state, write};
 use mcl_tests::run::wait_for;
-use sha2::Digest;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -182,30 +181,6 @@ fn first_deploy() -> Option<(Cluster, String, tempfile::TempDir, String, Agent)>
     Some((cluster, ep, dir, main, h1))
 }
 
-fn sha(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The content hash agents check (docs/deploy.md): entry, noop flag and the file list.
-fn content(entry: &str, files: &[(&str, &str, usize)]) -> String {
-    let mut text = format!("mcl-deploy 1\nentry {entry}\nnoop false\n");
-    for (path, sha, size) in files {
-        text.push_str(&format!("{sha} {size} false {path}\n"));
-    }
-    sha(text.as_bytes())
-}
-
-fn put_deploy(cluster: &Cluster, id: u64, entry: &str, files: &[(&str, &str, usize)]) {
-    let content = content(entry, files);
-    let manifest = serde_json::json!({
-        "format": 1, "id": id, "entry": entry, "content": content, "noop": false,
-        "files": files.iter().map(|(p, s, n)| serde_json::json!({"path": p, "sha256": s, "size": n})).collect::<Vec<_>>(),
-        "created_at": "2025-01-01T00:00:00.000Z", "author": "mallory", "source": "/x", "git": null,
-    });
-    cluster.ctl(&["put", &format!("/mcl/deploys/{id:010}")], Some(manifest.to_string().as_bytes()));
-    cluster.ctl(&["put", "/mcl/head"], Some(serde_json::json!({"id": id, "content": content}).to_string().as_bytes()));
-}
-
 #[test]
 fn hand_written_bad_manifests_are_rejected_and_the_previous_deploy_keeps_running() {
     let _guard = serial();
@@ -214,22 +189,22 @@ fn hand_written_bad_manifests_are_rejected_and_the_previous_deploy_keeps_running
 
     // A path leaving the deploy.
     let good = printer("evil");
-    let good_sha = sha(good.as_bytes());
-    put_deploy(&cluster, 2, "main.mcl", &[("main.mcl", &good_sha, good.len()), ("../x", &good_sha, good.len())]);
+    let good_sha = sha256_hex(good.as_bytes());
+    put_deploy(&cluster, 2, "main.mcl", &[("main.mcl", &good_sha, good.len() as u64), ("../x", &good_sha, good.len() as u64)]);
     let s = wait_state(&ep, "h1", 2, "failed");
     assert!(s["diagnostics"][0].as_str().unwrap_or("").contains("`../x` leaves the deploy"), "{s}");
     assert_eq!(s["running"], 1, "{s}");
 
     // An absolute path.
-    put_deploy(&cluster, 3, "/etc/main.mcl", &[("/etc/main.mcl", &good_sha, good.len())]);
+    put_deploy(&cluster, 3, "/etc/main.mcl", &[("/etc/main.mcl", &good_sha, good.len() as u64)]);
     let s = wait_state(&ep, "h1", 3, "failed");
     assert!(s["diagnostics"][0].as_str().unwrap_or("").contains("is absolute"), "{s}");
 
     // A blob whose content does not match its sha256.
-    let claimed = sha(b"something else");
+    let claimed = sha256_hex(b"something else");
     cluster.ctl(&["put", &format!("/mcl/chunks/{claimed}/0000")], Some(good.as_bytes()));
-    cluster.ctl(&["put", &format!("/mcl/blobs/{claimed}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", good.len()).as_bytes()));
-    put_deploy(&cluster, 4, "main.mcl", &[("main.mcl", &claimed, good.len())]);
+    cluster.ctl(&["put", &format!("/mcl/blobs/{claimed}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", good.len() as u64).as_bytes()));
+    put_deploy(&cluster, 4, "main.mcl", &[("main.mcl", &claimed, good.len() as u64)]);
     let s = wait_state(&ep, "h1", 4, "failed");
     let d = s["diagnostics"][0].as_str().unwrap_or("");
     assert!(d.contains("sha256 is") && d.contains(&claimed), "{s}");
@@ -256,10 +231,10 @@ fn a_deploy_that_does_not_compile_on_the_agent_keeps_the_previous_one() {
     let Some((cluster, ep, dir, main, h1)) = first_deploy() else { return };
     // A syntactically broken entry, stored by hand (mclc deploy would refuse it).
     let bad = "print \"x\" {\n\tmsg => 3,\n}\n";
-    let bad_sha = sha(bad.as_bytes());
+    let bad_sha = sha256_hex(bad.as_bytes());
     cluster.ctl(&["put", &format!("/mcl/chunks/{bad_sha}/0000")], Some(bad.as_bytes()));
-    cluster.ctl(&["put", &format!("/mcl/blobs/{bad_sha}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", bad.len()).as_bytes()));
-    put_deploy(&cluster, 2, "main.mcl", &[("main.mcl", &bad_sha, bad.len())]);
+    cluster.ctl(&["put", &format!("/mcl/blobs/{bad_sha}")], Some(format!("{{\"size\":{},\"chunks\":1,\"created_at\":\"x\"}}", bad.len() as u64).as_bytes()));
+    put_deploy(&cluster, 2, "main.mcl", &[("main.mcl", &bad_sha, bad.len() as u64)]);
     let s = wait_state(&ep, "h1", 2, "failed");
     assert!(s["diagnostics"][0].as_str().unwrap_or("").starts_with("main.mcl:2:9: error[unify]"), "{s}");
     assert_eq!(s["running"], 1, "{s}");
