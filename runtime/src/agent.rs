@@ -211,12 +211,6 @@ async fn agent_main(opts: AgentOptions) -> Result<(), DeployError> {
     Ok(())
 }
 
-fn pid_alive(pid: u32) -> bool {
-    let Ok(pid) = i32::try_from(pid) else { return false };
-    // Signal 0 checks for existence only.
-    unsafe { libc::kill(pid, 0) == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM) }
-}
-
 /// Grants a lease and creates `P/hosts/<host>` under it, unless another agent holds the name.
 /// A record left by a dead agent of this machine is waited out (its lease expires).
 async fn register(store: &Store, opts: &AgentOptions) -> Result<i64, DeployError> {
@@ -250,7 +244,7 @@ async fn register(store: &Store, opts: &AgentOptions) -> Result<i64, DeployError
         let _ = store.call("revoke a lease", |mut c| async move { c.lease_revoke(lease).await }).await;
         let holder = holder.map(|(h, _)| h);
         let Some(holder) = holder else { continue };
-        let stale = holder.machine == machine && !pid_alive(holder.pid);
+        let stale = holder.machine == machine && !crate::resources::util::pid_alive(holder.pid);
         if !stale || tokio::time::Instant::now() > deadline {
             return Err(DeployError::DuplicateHost { host: opts.hostname.clone(), holder: format!("on {} pid {} since {}", holder.machine, holder.pid, holder.started_at) });
         }

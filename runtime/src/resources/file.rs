@@ -163,18 +163,17 @@ fn temp_owner(name: &str) -> Option<u32> {
     pid.parse().ok()
 }
 
-fn pid_alive(pid: u32) -> bool {
-    let Ok(pid) = i32::try_from(pid) else { return false };
-    // Signal 0 checks for existence only.
-    pid > 0 && (unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
-}
-
 /// Once per process and directory: removes temporary files of our pattern that a killed
 /// writer left behind (their process is gone, or it is this process — restarted with the same
 /// pid, as in a container — and no write of ours uses them).
 fn sweep_stale_temps(dir: &Path) {
-    if !SWEPT.lock().unwrap_or_else(|p| p.into_inner()).insert(dir.to_path_buf()) {
-        return;
+    {
+        // Checked before inserting: this runs for every file on every pass.
+        let mut swept = SWEPT.lock().unwrap_or_else(|p| p.into_inner());
+        if swept.contains(dir) {
+            return;
+        }
+        swept.insert(dir.to_path_buf());
     }
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let me = std::process::id();
@@ -185,7 +184,7 @@ fn sweep_stale_temps(dir: &Path) {
             continue;
         }
         let path = e.path();
-        let stale = if pid == me { !IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner()).contains(&path) } else { !pid_alive(pid) };
+        let stale = if pid == me { !IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner()).contains(&path) } else { !super::util::pid_alive(pid) };
         if stale {
             match std::fs::remove_file(&path) {
                 Ok(()) => tracing::info!("removed {}, left by an interrupted write", path.display()),

@@ -1,11 +1,18 @@
-//! Helpers shared by the kinds: running commands (with a timeout), and the account databases
-//! (`/etc/passwd`, `/etc/group`).
+//! Helpers shared by the kinds (and the agent): running commands (with a timeout), whether a
+//! process is alive, and the account databases (`/etc/passwd`, `/etc/group`).
 
 use crate::error::ResError;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
+
+/// True when process `pid` exists (it may belong to another user).
+pub(crate) fn pid_alive(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else { return false };
+    // SAFETY: signal 0 only checks for existence; `pid > 0` names one process, never a group.
+    pid > 0 && (unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
 
 /// What a finished command produced.
 #[derive(Clone, Debug, Default)]
