@@ -15,6 +15,18 @@ fn deploy_actions(c: &mut Client, uri: &str) -> Vec<Value> {
     r.as_array().cloned().unwrap_or_default().into_iter().filter(|a| a["command"]["command"] == "mcl.deploy").collect()
 }
 
+/// A server whose `mcl` settings are `settings` (as initialization options and as the answer
+/// to its `workspace/configuration` request), with `text` open at `uri` and analysed clean.
+fn open_with_settings(uri: &str, text: &str, settings: &Value) -> Client {
+    let mut c = Client::start();
+    c.initialize(json!({ "mcl": settings }));
+    let ask = c.wait_for(|m| m["method"] == "workspace/configuration");
+    c.send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": [settings]}));
+    c.open(uri, 1, text);
+    assert!(c.diagnostics(uri, 1).is_empty());
+    c
+}
+
 #[test]
 fn deploy_from_the_editor_reports_every_host() {
     let Some(cluster) = Cluster::start(1) else { return };
@@ -28,12 +40,7 @@ fn deploy_from_the_editor_reports_every_host() {
     let path = write(dir.path(), "main.mcl", &text);
     let uri = uri_of(std::path::Path::new(&path));
     let settings = json!({"etcd": {"endpoints": [ep]}});
-    let mut c = Client::start();
-    c.initialize(json!({ "mcl": settings }));
-    let ask = c.wait_for(|m| m["method"] == "workspace/configuration");
-    c.send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": [settings]}));
-    c.open(&uri, 1, &text);
-    assert!(c.diagnostics(&uri, 1).is_empty());
+    let mut c = open_with_settings(&uri, &text, &settings);
 
     let actions = deploy_actions(&mut c, &uri);
     assert_eq!(actions.len(), 2, "{actions:?}");
@@ -129,12 +136,7 @@ fn deploy_over_plaintext_to_the_network_warns_the_editor_user() {
     let path = write(dir.path(), "main.mcl", &text);
     let uri = uri_of(std::path::Path::new(&path));
     let settings = json!({"etcd": {"endpoints": ["http://192.0.2.1:2379"], "user": "alice"}});
-    let mut c = Client::start();
-    c.initialize(json!({ "mcl": settings }));
-    let ask = c.wait_for(|m| m["method"] == "workspace/configuration");
-    c.send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": [settings]}));
-    c.open(&uri, 1, &text);
-    assert!(c.diagnostics(&uri, 1).is_empty());
+    let mut c = open_with_settings(&uri, &text, &settings);
 
     let id = c.request_async("workspace/executeCommand", json!({"command": "mcl.deploy", "arguments": [{"uri": uri, "noop": false}], "workDoneToken": "p1"}));
     let first = c.wait_for(|m| m["method"] == "window/showMessage" || (m["id"] == id && m.get("method").is_none()));

@@ -133,7 +133,7 @@ impl std::fmt::Display for FunctionDef {
 impl FunctionDef {
     /// `module.name`, or just `name` for a top-level builtin.
     pub fn qualified_name(&self) -> String {
-        if self.module.is_empty() { self.name.to_string() } else { format!("{}.{}", self.module, self.name) }
+        self.to_string()
     }
 
     /// The name mgmt registers it under (`fmt.printf`, `_operator`, `contains`).

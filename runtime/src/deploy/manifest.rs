@@ -1,8 +1,8 @@
 //! The deploy manifest (`P/deploys/<id>`): which files make up a deploy, their sha256, the entry
 //! file, and where the deploy came from. Agents trust nothing in it: [`Manifest::validate`]
-//! rejects absolute paths, `..`, duplicate paths and malformed hashes before anything is
-//! fetched, and [`Manifest::validate`] also enforces the size [limits](MAX_FILES) so that a
-//! manifest can't make an agent fill its memory or disk.
+//! rejects absolute paths, `..`, duplicate paths, malformed hashes and anything over the size
+//! [limits](MAX_FILES) (so a manifest can't make an agent fill its memory or disk) before
+//! anything is fetched.
 
 use super::error::DeployError;
 use serde::{Deserialize, Serialize};
