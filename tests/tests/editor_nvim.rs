@@ -65,6 +65,11 @@ end
 local function mcl_client()
   return vim.lsp.get_clients({ bufnr = 0, name = 'mcl' })[1]
 end
+-- Opens `path` and waits until the mcl server is attached and initialized.
+local function edit_attached(path)
+  vim.cmd.edit(path)
+  wait_for('the server', 20000, function() return mcl_client() ~= nil and mcl_client().initialized end)
+end
 local function float_text()
   for _, w in ipairs(vim.api.nvim_list_wins()) do
     if vim.api.nvim_win_get_config(w).relative ~= '' then
@@ -179,8 +184,7 @@ fn hover_shows_the_type() {
         &[("main.mcl", "$n = 42\n$names = [\"a\", \"b\"]\ntest \"t\" {\n\tint64 => $n,\n}\n")],
         "",
         r#"
-  vim.cmd.edit('main.mcl')
-  wait_for('the server', 20000, function() return mcl_client() ~= nil and mcl_client().initialized end)
+  edit_attached('main.mcl')
   vim.api.nvim_win_set_cursor(0, { 4, 11 })
   -- The first analysis may still be running: ask again until the hover window shows up.
   for _ = 1, 40 do
@@ -211,8 +215,7 @@ fn mcl_format_formats_through_the_server() {
         &[("main.mcl", UGLY)],
         "",
         r#"
-  vim.cmd.edit('main.mcl')
-  wait_for('the server', 20000, function() return mcl_client() ~= nil and mcl_client().initialized end)
+  edit_attached('main.mcl')
   vim.cmd('MclFormat')
   out.lines = lines()
   out.modified = vim.bo.modified
@@ -347,8 +350,7 @@ fn mcl_graph_shows_the_servers_graph_when_offered() {
         &[("main.mcl", "test \"t\" {\n\tint64 => 42,\n}\n")],
         "",
         r#"
-  vim.cmd.edit('main.mcl')
-  wait_for('the server', 20000, function() return mcl_client() ~= nil and mcl_client().initialized end)
+  edit_attached('main.mcl')
   local caps = mcl_client().server_capabilities.executeCommandProvider
   out.offered = caps ~= nil and vim.tbl_contains(caps.commands or {}, 'mcl.showGraph')
   if out.offered then
@@ -380,8 +382,7 @@ fn mcl_deploy_sends_the_servers_deploy_command_with_a_progress_token() {
         &[("main.mcl", "test \"t\" {\n\tint64 => 42,\n}\n")],
         "",
         r#"
-  vim.cmd.edit('main.mcl')
-  wait_for('the server', 20000, function() return mcl_client() ~= nil and mcl_client().initialized end)
+  edit_attached('main.mcl')
   vim.api.nvim_buf_set_lines(0, 0, 0, false, { '# edited' })
   local c = mcl_client()
   local real = c.request
@@ -426,8 +427,7 @@ fn mcl_deploy_deploys_to_a_real_agent() {
     let body = format!(
         r#"
   require('mcl').setup({{ settings = {{ mcl = {{ etcd = {{ endpoints = {{ '{ep}' }} }} }} }} }})
-  vim.cmd.edit('main.mcl')
-  wait_for('the server', 20000, function() return mcl_client() ~= nil and mcl_client().initialized end)
+  edit_attached('main.mcl')
   local notes = {{}}
   vim.notify = function(msg, level) table.insert(notes, {{ msg = msg, level = level }}) end
   local done = false
